@@ -1,0 +1,12 @@
+"""The site's URLs: each app mounts its own; the JSON API lives under /api/v1/."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("revisewise.core.urls")),
+    path("", include("revisewise.content.urls")),
+]
