@@ -42,8 +42,16 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "revisewise.core",
+    "revisewise.accounts",
     "revisewise.content",
+    "revisewise.practice",
+    "revisewise.scheduling",
+    "revisewise.marking",
+    "revisewise.tutor",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "admin:login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
