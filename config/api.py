@@ -10,7 +10,6 @@ api = NinjaAPI(
     title="Revisewise API",
     version="1",
     urls_namespace="api",
-    csrf=True,
     docs_url="/docs",
 )
 
