@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from revisewise.core.db import sqlite_database
-from revisewise.core.env import env_bool, env_float, env_int, env_list, env_str
+from revisewise.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REVISEWISE_VAR_DIR", str(BASE_DIR / "var")))
@@ -144,12 +144,6 @@ CONTENT_MAX_FILE_BYTES = env_int("CONTENT_MAX_FILE_BYTES", 1_048_576, minimum=10
 
 # Offline AI: any sentence-transformers model name or path; empty means the bundled MiniLM.
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL")
-
-# Optional LLM endpoint (OpenAI-compatible chat completions); empty means offline only.
-LLM_BASE_URL = env_str("LLM_BASE_URL")
-LLM_MODEL = env_str("LLM_MODEL")
-LLM_API_KEY = env_str("LLM_API_KEY")
-LLM_TIMEOUT_SECONDS = env_float("LLM_TIMEOUT_SECONDS", 20.0)
 
 LOGGING = {
     "version": 1,
