@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from revisewise.scheduling.evaluation import LoggedReview
+from revisewise.scheduling.memory import retrievability
+
+LOG_START = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def synthetic_review_log(*, cards: int, days: int, seed: int = 7) -> list[LoggedReview]:
+    """Build a review log whose outcomes follow a forgetting curve, sorted by time.
+
+    Each card has a hidden memory stability; reviews come at irregular intervals, are recalled
+    with the curve's probability, and strengthen (or, when forgotten, weaken) the memory.
+    """
+    rng = random.Random(seed)
+    reviews = []
+    for card_id in range(1, cards + 1):
+        at = LOG_START + timedelta(hours=rng.uniform(0, 24 * 5))
+        stability = rng.uniform(0.5, 4.0)
+        reviews.append(LoggedReview(card_id, 3, at, 5_000))
+        while True:
+            at += timedelta(days=stability * rng.uniform(0.3, 3.0))
+            if at > LOG_START + timedelta(days=days):
+                break
+            elapsed = (at - reviews[-1].reviewed_at).total_seconds() / 86_400
+            recalled = rng.random() < retrievability(stability=stability, days=elapsed)
+            stability = stability * 2.5 if recalled else max(0.5, stability * 0.3)
+            reviews.append(LoggedReview(card_id, 3 if recalled else 1, at, 5_000))
+    return sorted(reviews, key=lambda review: review.reviewed_at)
