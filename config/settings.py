@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "revisewise.scheduling",
     "revisewise.marking",
     "revisewise.tutor",
+    "revisewise.search",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,13 @@ app_name = "content"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("subjects/<slug:slug>/", views.subject_detail, name="subject-detail"),
+    path(
+        "subjects/<slug:subject_slug>/<slug:slug>/",
+        views.awarding_body_detail,
+        name="awarding-body-detail",
+    ),
     path("qualifications/<slug:slug>/", views.qualification_detail, name="qualification-detail"),
     path(
         "qualifications/<slug:qualification_slug>/units/<slug:slug>/",
