@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-import hashlib
+from pathlib import Path
 
 import factory
+from django.conf import settings
 
 from revisewise.content.models import (
     AwardingBody,
@@ -13,6 +14,7 @@ from revisewise.content.models import (
     Subject,
     Unit,
 )
+from revisewise.content.services import content_item_key
 
 
 class SubjectFactory(factory.django.DjangoModelFactory):
@@ -59,8 +61,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
 
 def _key(item: ContentItem) -> str:
-    basis = f"{item.kind}:{(item.name or item.text).strip().lower()}"
-    return hashlib.sha256(basis.encode()).hexdigest()
+    return content_item_key(kind=item.kind, name=item.name, text=item.text)
 
 
 class ContentItemFactory(factory.django.DjangoModelFactory):
@@ -76,3 +77,20 @@ class ContentItemFactory(factory.django.DjangoModelFactory):
     key = factory.LazyAttribute(_key)
     source_file = "000_example.txt"
     source_line = 10
+
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "demo" / "seeds"
+
+
+def seed_file(prefix: str) -> Path:
+    """Return the seed page whose file name starts with `prefix` ("000", "002", ...)."""
+    return next(SEEDS_DIR.glob(f"{prefix}_*.txt"))
+
+
+def copy_seeds(target: Path, *prefixes: str) -> Path:
+    """Copy the named seed pages (all of them when none is named) into `target`; return it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for source in sorted(SEEDS_DIR.glob("*.txt")):
+        if not prefixes or source.name[:3] in prefixes:
+            (target / source.name).write_bytes(source.read_bytes())
+    return target

@@ -28,7 +28,10 @@ class Command(BaseCommand):
         def progress(done: int, total: int, name: str) -> None:
             nonlocal bar
             if bar is None:
-                bar = tqdm(total=total, unit="file", file=self.stderr._out, leave=False)
+                # disable=None: the bar only shows when stderr is a terminal.
+                bar = tqdm(
+                    total=total, unit="file", file=self.stderr._out, leave=False, disable=None
+                )
             bar.set_postfix_str(name, refresh=False)
             bar.update(1)
 
