@@ -645,15 +645,50 @@ def _sync_items(
         matched.add(item.pk)
     for item in existing:
         if item.pk not in matched and item.source_file == source_file:
+            if unit is None and _hand_over(item, qualification, existing):
+                counts.updated += 1
+                continue
             item.delete()
             counts.deleted += 1
 
 
-def _near_identical(draft: ItemDraft, existing: list[ContentItem], matched: set[int]) -> Any:
+def _hand_over(item: ContentItem, qualification: Qualification, scope: list[ContentItem]) -> bool:
+    """Give a shared item its file dropped to another page that still states it; else False.
+
+    Pages of one qualification repeat its generic items, but only the first page's variant is
+    stored. When that page drops one, the next page's variant (kept in its SourceDocument)
+    takes over the same row, so the item and its uuid survive.
+    """
+    others = SourceDocument.objects.filter(unit__qualification=qualification).exclude(
+        path=item.source_file
+    )
+    for document in others.order_by("path"):
+        parsed = ParsedDocument.from_parsed(path=document.path, parsed=document.parsed)
+        for draft in document_items(parsed):
+            if not draft.is_generic or draft.kind != item.kind:
+                continue
+            if _near_identical(draft, [item], set()) is None:
+                continue
+            key = content_item_key(kind=draft.kind, name=draft.name, text=draft.text)
+            if any(other.key == key and other.pk != item.pk for other in scope):
+                continue
+            item.name, item.text, item.key = draft.name, draft.text, key
+            item.source_file, item.source_line = document.path, draft.line
+            item.save()
+            return True
+    return False
+
+
+def _near_identical(
+    draft: ItemDraft, existing: list[ContentItem], matched: set[int]
+) -> ContentItem | None:
     wanted = normalise(draft.name or draft.text)
+    key = content_item_key(kind=draft.kind, name=draft.name, text=draft.text)
     for item in existing:
         if item.kind != draft.kind or item.pk in matched:
             continue
+        if item.key == key:
+            return item
         ratio = difflib.SequenceMatcher(None, wanted, normalise(item.name or item.text)).ratio()
         if ratio >= NEAR_IDENTICAL_RATIO:
             return item

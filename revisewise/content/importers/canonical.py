@@ -216,7 +216,9 @@ class _Reader:
         result: list[CanonicalItem] = []
         for kind, entries in data.items():
             if kind not in KINDS:
-                raise self.fail(f"unknown item kind {kind!r}; use one of {', '.join(KINDS)}", line)
+                raise self.fail(
+                    f"unknown item kind {kind!r}; use one of {', '.join(KINDS)}", data.line
+                )
             if not isinstance(entries, list):
                 raise self.fail(f"'{kind}' must be a list of items", data.line)
             result.extend(self.item(kind, entry, data.line) for entry in entries)

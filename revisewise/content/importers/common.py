@@ -118,6 +118,38 @@ class ParsedDocument:
     def section(self, heading: str) -> ParsedSection | None:
         return next((s for s in self.sections if s.heading == heading), None)
 
+    @classmethod
+    def from_parsed(cls, *, path: str, parsed: dict[str, Any]) -> ParsedDocument:
+        """Rebuild a document from its stored `SourceDocument.parsed` (the reverse of as_parsed)."""
+        qualification = parsed.get("qualification")
+        return cls(
+            format=str(parsed.get("format", "")),
+            path=path,
+            sha256="",
+            unit_title=str(parsed.get("unit_title", "")),
+            unit_title_line=0,
+            header=dict(parsed.get("header") or {}),
+            teaser=str(parsed.get("teaser", "")),
+            synopsis=str(parsed.get("synopsis", "")),
+            synopsis_line=0,
+            stated_counts=dict(parsed.get("stated_counts") or {}),
+            qualification=ParsedQualification(
+                qualification["title"], qualification["overview"], qualification["overview_line"]
+            )
+            if qualification
+            else None,
+            sections=tuple(
+                ParsedSection(
+                    s["heading"],
+                    s.get("description", ""),
+                    s.get("line", 0),
+                    tuple(ParsedItem(i["text"], i.get("line", 0)) for i in s.get("items", [])),
+                )
+                for s in parsed.get("sections") or []
+            ),
+            generic_start=dict(parsed.get("generic_start") or {}),
+        )
+
     def as_parsed(self) -> dict[str, Any]:
         """Return the agreed JSON shape stored in `SourceDocument.parsed`."""
         qualification = None
