@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from revisewise.core.db import sqlite_database
-from revisewise.core.env import env_bool, env_int, env_list, env_str
+from revisewise.core.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REVISEWISE_VAR_DIR", str(BASE_DIR / "var")))
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "revisewise.scheduling",
     "revisewise.marking",
     "revisewise.tutor",
+    "revisewise.llmlog",
     "revisewise.search",
 ]
 
@@ -145,6 +146,15 @@ CONTENT_MAX_FILE_BYTES = env_int("CONTENT_MAX_FILE_BYTES", 1_048_576, minimum=10
 
 # Offline AI: any sentence-transformers model name or path; empty means the bundled MiniLM.
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL")
+
+# Optional LLM: any OpenAI-compatible chat-completions endpoint; empty means offline (docs/llm.md).
+LLM_BASE_URL = env_str("LLM_BASE_URL").rstrip("/")
+LLM_MODEL = env_str("LLM_MODEL")
+LLM_API_KEY = env_str("LLM_API_KEY")
+LLM_TIMEOUT_SECONDS = env_float("LLM_TIMEOUT_SECONDS", 20.0)
+LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 1, minimum=0)
+LLM_DAILY_TOKENS_PER_USER = env_int("LLM_DAILY_TOKENS_PER_USER", 50_000, minimum=0)
+LLM_DAILY_TOKENS_GLOBAL = env_int("LLM_DAILY_TOKENS_GLOBAL", 1_000_000, minimum=0)
 
 LOGGING = {
     "version": 1,
