@@ -73,6 +73,9 @@ def containment(part: Iterable[str], whole: Iterable[str]) -> float:
     return len(a & b) / len(a) if a else 0.0
 
 
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+
+
 class Vocabulary:
     """The words of the corpus itself: what counts as a real word when checking text.
 
@@ -84,10 +87,12 @@ class Vocabulary:
         self.counts: Counter[str] = Counter()
         self.interior: Counter[str] = Counter()
         for text in texts:
-            found = [w.lower() for w in words(text)]
-            self.counts.update(found)
-            self.interior.update(found[:-1])
-        self._sorted = sorted(self.counts)
+            self.counts.update(w.lower() for w in words(text))
+            # Words run together ('journeysUnderstand') are split here, or they would pass for
+            # longer words that a cut-off word ('journ') could be the start of.
+            split = [w.lower() for w in words(_CAMEL_BOUNDARY.sub(" ", text))]
+            self.interior.update(split[:-1])
+        self._sorted = sorted(self.interior)
 
     def is_word(self, word: str) -> bool:
         return self.counts.get(word.lower(), 0) > 0

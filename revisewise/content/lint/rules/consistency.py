@@ -239,26 +239,26 @@ def _models_cited(text: str) -> set[str]:
 
 @rule("RW307", Severity.WARNING, "Different models for the same concept")
 def different_models(corpus: Corpus) -> Iterator[Problem]:
-    """Key concepts with the same name on different units of one qualification that teach a
-    different named model (complaint handling with HEAT on one unit, LATER on another)."""
-    for qualification in corpus.qualifications:
+    """Key concepts with the same name on different units of a subject that teach a different
+    named model (complaint handling with HEAT on one unit, LATER on another): learners revising
+    across units meet two procedures for one job."""
+    for qualifications in subjects(corpus).values():
         concepts = [
             (found, found.text.split(":", 1)[0], _models_cited(found.text))
-            for found in _scope_texts([qualification])
+            for found in _scope_texts(qualifications)
             if found.kind == "concept" and ":" in found.text
         ]
         reported: set[str] = set()
         for found, name, models in concepts:
             if not models or normalise(name) in reported:
                 continue
-            name_words = set(tokens(name))
             related = [
                 (other, other_name, other_models)
                 for other, other_name, other_models in concepts
                 if other.unit != found.unit
                 and other_models
                 and other_models != models
-                and (name_words <= set(tokens(other_name)) or set(tokens(other_name)) <= name_words)
+                and _same_topic(name, other_name)
             ]
             if related:
                 reported.update(normalise(n) for _, n, _ in related)
@@ -271,6 +271,12 @@ def different_models(corpus: Corpus) -> Iterator[Problem]:
                     f"'{name}' is taught with {', '.join(sorted(models))} here but with {cited}.",
                     unit=False,
                 )
+
+
+def _same_topic(name: str, other: str) -> bool:
+    """Concept names about one topic: one's words all occur in the other's."""
+    mine, theirs = set(tokens(name)), set(tokens(other))
+    return bool(mine and theirs) and (mine <= theirs or theirs <= mine)
 
 
 # Two qualifications of one subject and awarding body whose titles overlap this much.
