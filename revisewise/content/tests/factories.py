@@ -17,7 +17,7 @@ from revisewise.content.models import (
 from revisewise.content.services import content_item_key
 
 
-class SubjectFactory(factory.django.DjangoModelFactory):
+class SubjectFactory(factory.django.DjangoModelFactory[Subject]):
     class Meta:
         model = Subject
         django_get_or_create = ("slug",)
@@ -26,7 +26,7 @@ class SubjectFactory(factory.django.DjangoModelFactory):
     slug = "business-administration"
 
 
-class AwardingBodyFactory(factory.django.DjangoModelFactory):
+class AwardingBodyFactory(factory.django.DjangoModelFactory[AwardingBody]):
     class Meta:
         model = AwardingBody
         django_get_or_create = ("slug",)
@@ -35,7 +35,7 @@ class AwardingBodyFactory(factory.django.DjangoModelFactory):
     slug = "highfield-qualifications"
 
 
-class QualificationFactory(factory.django.DjangoModelFactory):
+class QualificationFactory(factory.django.DjangoModelFactory[Qualification]):
     class Meta:
         model = Qualification
 
@@ -49,7 +49,7 @@ class QualificationFactory(factory.django.DjangoModelFactory):
     overview = "A qualification for people who lead customer service teams."
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -64,7 +64,7 @@ def _key(item: ContentItem) -> str:
     return content_item_key(kind=item.kind, name=item.name, text=item.text)
 
 
-class ContentItemFactory(factory.django.DjangoModelFactory):
+class ContentItemFactory(factory.django.DjangoModelFactory[ContentItem]):
     class Meta:
         model = ContentItem
 

@@ -47,7 +47,7 @@ def test_it_records_a_revision_of_each_unit_and_qualification_on_first_import(se
     assert len(revision.snapshot["items"]) == unit.items.count()
     shared = ContentRevision.objects.filter(unit__isnull=True, qualification__slug=QUALIFICATION_A)
     assert shared.count() == 2
-    assert len(shared.order_by("-pk").first().snapshot["items"]) == 10
+    assert len(shared.latest("pk").snapshot["items"]) == 10
 
 
 @pytest.mark.django_db
@@ -118,7 +118,8 @@ def test_it_keeps_the_fuller_synopsis_when_a_page_cuts_it_short(seeds):
 
 @pytest.mark.django_db
 def test_it_records_no_revision_when_nothing_changed():
-    item = ContentItemFactory()
+    item = ContentItemFactory.create()
+    assert item.unit is not None
     first = unit_save_revision(unit=item.unit, origin="admin:author@example.org")
 
     assert first is not None

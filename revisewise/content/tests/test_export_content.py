@@ -108,7 +108,7 @@ def test_it_updates_an_edited_item_in_place_from_yaml(seeded, tmp_path):
     assert report.errors == []
     item = ContentItem.objects.get(uuid=concept["uuid"])
     assert item.text == concept["text"]
-    revision = ContentRevision.objects.filter(unit=item.unit).order_by("-pk").first()
+    revision = ContentRevision.objects.filter(unit=item.unit).latest("pk")
     assert revision.origin == "yaml:edited.yaml"
     assert concept["text"] in [i["text"] for i in revision.snapshot["items"]]
 
@@ -116,9 +116,14 @@ def test_it_updates_an_edited_item_in_place_from_yaml(seeded, tmp_path):
 @pytest.mark.django_db
 def test_it_writes_unusual_text_so_that_it_reads_back_unchanged(tmp_path):
     with _forgotten():
-        unit = UnitFactory(synopsis="Line one\nline two with trailing space \n\n  indented: #1")
-        ContentItemFactory(unit=unit, name="Quotes 'single' \"double\"", text="<b>bold</b> & 💡")
-        ContentItemFactory(unit=unit, name="- starts like a list", text="null")
+        unit = UnitFactory(
+            position=0, synopsis="Line one\nline two with trailing space \n\n  indented: #1"
+        )
+        # The format stores order, not numbers: positions are each item's index in its list.
+        ContentItemFactory(
+            unit=unit, position=0, name="Quotes 'single' \"double\"", text="<b>bold</b> & 💡"
+        )
+        ContentItemFactory(unit=unit, position=1, name="- starts like a list", text="null")
         exported = _export()
         before = _content()
     path = tmp_path / "odd.yaml"

@@ -1,4 +1,5 @@
-"""Content services: import files, export the canonical YAML, record revisions.
+# mypy: disallow-untyped-defs, disallow-incomplete-defs
+"""Import content files: revision pages, tabbed files and canonical YAML.
 
 Each imported file is one transaction: a file that fails writes nothing and is reported with its
 name, line and reason, while the other files of the run still import. Items are matched on
@@ -11,11 +12,8 @@ unit repeating the qualification's generic tips, never fights the first source.
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +23,6 @@ from django.db.models import Max
 from django.utils.text import slugify
 
 from revisewise.content.importers.canonical import (
-    FORMAT_MARKER,
-    FORMAT_VERSION,
-    CanonicalFile,
-    CanonicalItem,
-    CanonicalQualification,
-    dump_canonical,
     parse_canonical,
 )
 from revisewise.content.importers.common import (
@@ -39,85 +31,35 @@ from revisewise.content.importers.common import (
     ItemDraft,
     ParsedDocument,
     document_items,
-    item_key,
     normalise,
 )
 from revisewise.content.importers.files import ContentFile, find_content_files, parse_text_document
 from revisewise.content.models import (
-    AwardingBody,
     ContentItem,
-    ContentRevision,
     ItemKind,
     Qualification,
     QualificationType,
     SourceDocument,
-    Subject,
     Unit,
 )
-
-# Two items of one kind whose normalised texts are at least this similar are one item told twice
-# (e.g. the same misconception with a reworded correction on another unit).
-NEAR_IDENTICAL_RATIO = 0.9
-KIND_ORDER = [kind.value for kind in ItemKind]
+from revisewise.content.services.canonical import qualification_import
+from revisewise.content.services.common import (
+    KIND_ORDER,
+    NEAR_IDENTICAL_RATIO,
+    ImportFileError,
+    ImportReport,
+    ImportResult,
+    ItemCounts,
+    awarding_body_get_or_create,
+    content_item_key,
+    subject_get_or_create,
+)
+from revisewise.content.services.revisions import (
+    qualification_save_revision,
+    unit_save_revision,
+)
 
 ProgressCallback = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What importing one unit from one file did."""
-
-    file: str
-    unit_uuid: str
-    unit_title: str
-    qualification_title: str
-    status: str  # "created", "updated" or "unchanged"
-    items_created: int = 0
-    items_updated: int = 0
-    items_deleted: int = 0
-    items_total: int = 0
-
-
-@dataclass(frozen=True)
-class ImportFileError:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool = False
-    files_seen: int = 0
-    files_imported: int = 0
-    results: list[ImportResult] = field(default_factory=list)
-    errors: list[ImportFileError] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.results if r.status == status)
-
-    @property
-    def items_total(self) -> int:
-        return sum(r.items_total for r in self.results)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@dataclass
-class _ItemCounts:
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-
-
-def content_item_key(*, kind: str, name: str, text: str) -> str:
-    """Return sha256 hex of the kind and the normalised name (or text when there is no name)."""
-    return item_key(kind=kind, name=name, text=text)
 
 
 def content_import_paths(
@@ -142,218 +84,6 @@ def content_import_paths(
         if dry_run:
             transaction.set_rollback(True)
     return report
-
-
-@transaction.atomic
-def qualification_import(*, document: CanonicalFile, origin: str) -> list[ImportResult]:
-    """Make each qualification in a canonical YAML file match the file exactly.
-
-    Qualifications, units and items are matched by uuid, then by slug (units) or key (items);
-    new ones keep the uuid the file gives. The items of each listed unit and the shared items
-    are replaced by the file's, in the file's order. Units the file does not list are kept.
-    """
-    results: list[ImportResult] = []
-    for data in document.qualifications:
-        qualification, _ = _qualification_from_canonical(data)
-        counts = _ItemCounts()
-        _replace_items(qualification, None, data.shared_items, document.path, counts)
-        for position, unit_data in enumerate(data.units):
-            unit_counts = _ItemCounts()
-            unit, created = _unit_from_canonical(qualification, unit_data, position)
-            _replace_items(qualification, unit, unit_data.items, document.path, unit_counts)
-            changed = unit_save_revision(unit=unit, origin=origin) is not None
-            results.append(
-                ImportResult(
-                    file=document.path,
-                    unit_uuid=str(unit.uuid),
-                    unit_title=unit.title,
-                    qualification_title=qualification.title,
-                    status="created" if created else "updated" if changed else "unchanged",
-                    items_created=unit_counts.created,
-                    items_updated=unit_counts.updated,
-                    items_deleted=unit_counts.deleted,
-                    items_total=len(unit_data.items),
-                )
-            )
-        qualification_save_revision(qualification=qualification, origin=origin)
-    SourceDocument.objects.update_or_create(
-        path=document.path,
-        defaults={
-            "sha256": document.sha256,
-            "format": "yaml",
-            "unit": None,
-            "parsed": _canonical_parsed(document),
-        },
-    )
-    return results
-
-
-def _canonical_parsed(document: CanonicalFile) -> dict[str, Any]:
-    return {
-        "format": "yaml",
-        "qualifications": [
-            {
-                "title": q.title,
-                "overview": q.overview,
-                "overview_line": q.line,
-                "units": [u.title for u in q.units],
-            }
-            for q in document.qualifications
-        ],
-    }
-
-
-def _qualification_from_canonical(data: CanonicalQualification) -> tuple[Qualification, bool]:
-    slug = data.slug or slugify(data.title)[:300]
-    qualification = None
-    if data.uuid:
-        qualification = Qualification.objects.filter(uuid=data.uuid).first()
-    if qualification is None:
-        qualification = Qualification.objects.filter(slug=slug).first()
-    created = qualification is None
-    if qualification is None:
-        qualification = Qualification(**({"uuid": data.uuid} if data.uuid else {}))
-    qualification.title = data.title
-    qualification.slug = slug
-    qualification.subject = _subject_get_or_create(name=data.subject)
-    qualification.awarding_body = _awarding_body_get_or_create(name=data.awarding_body)
-    qualification.level = data.level
-    qualification.qualification_type = data.qualification_type
-    qualification.reference = data.reference
-    qualification.family = data.family
-    qualification.overview = data.overview
-    qualification.save()
-    return qualification, created
-
-
-def _unit_from_canonical(
-    qualification: Qualification, data: Any, position: int
-) -> tuple[Unit, bool]:
-    slug = data.slug or slugify(data.title)[:300]
-    units = Unit.objects.filter(qualification=qualification)
-    unit = units.filter(uuid=data.uuid).first() if data.uuid else None
-    unit = unit or units.filter(slug=slug).first()
-    created = unit is None
-    if unit is None:
-        unit = Unit(qualification=qualification, **({"uuid": data.uuid} if data.uuid else {}))
-    wanted = {
-        "title": data.title,
-        "slug": slug,
-        "synopsis": data.synopsis,
-        "stated_counts": data.stated_counts,
-        "position": position,
-    }
-    if created or any(getattr(unit, k) != v for k, v in wanted.items()):
-        for name, value in wanted.items():
-            setattr(unit, name, value)
-        unit.save()
-    return unit, created
-
-
-def _replace_items(
-    qualification: Qualification,
-    unit: Unit | None,
-    items: tuple[CanonicalItem, ...],
-    source_file: str,
-    counts: _ItemCounts,
-) -> None:
-    """Make a scope's items exactly the file's items, keeping the uuid of every match."""
-    existing = list(ContentItem.objects.filter(qualification=qualification, unit=unit))
-    by_uuid = {str(i.uuid): i for i in existing}
-    by_key = {(i.kind, i.key): i for i in existing}
-    kept: set[int] = set()
-    positions: dict[str, int] = {}
-    for data in items:
-        key = content_item_key(kind=data.kind, name=data.name, text=data.text)
-        item = (by_uuid.get(data.uuid) if data.uuid else None) or by_key.get((data.kind, key))
-        if item is not None and item.pk in kept:
-            item = None
-        positions[data.kind] = positions.get(data.kind, -1) + 1
-        wanted: dict[str, Any] = {
-            "kind": data.kind,
-            "name": data.name,
-            "text": data.text,
-            "key": key,
-            "position": positions[data.kind],
-            "source_file": data.source_file or source_file,
-            "source_line": data.source_line,
-        }
-        if item is None:
-            extra = {"uuid": data.uuid} if data.uuid else {}
-            item = ContentItem.objects.create(
-                qualification=qualification, unit=unit, **extra, **wanted
-            )
-            counts.created += 1
-        else:
-            changed = [k for k, v in wanted.items() if getattr(item, k) != v]
-            if changed:
-                for name in changed:
-                    setattr(item, name, wanted[name])
-                item.save(update_fields=[*changed, "updated_at"])
-                counts.updated += 1
-        kept.add(item.pk)
-    for item in existing:
-        if item.pk not in kept:
-            item.delete()
-            counts.deleted += 1
-
-
-def qualification_export_yaml(*, qualifications: Iterable[Qualification]) -> str:
-    """Return the canonical YAML of the qualifications (one document each, ordered by slug)."""
-    ordered = sorted(qualifications, key=lambda q: q.slug)
-    return dump_canonical([_qualification_document(q) for q in ordered])
-
-
-def _qualification_document(qualification: Qualification) -> dict[str, Any]:
-    items = list(
-        qualification.content_items.select_related("unit").order_by("kind", "position", "pk")
-    )
-    shared = [i for i in items if i.unit_id is None]
-    return {
-        FORMAT_MARKER: FORMAT_VERSION,
-        "qualification": {
-            "uuid": str(qualification.uuid),
-            "title": qualification.title,
-            "slug": qualification.slug,
-            "subject": qualification.subject.name,
-            "awarding_body": qualification.awarding_body.name,
-            "level": qualification.level,
-            "type": qualification.qualification_type,
-            "reference": qualification.reference,
-            "family": qualification.family,
-            "overview": qualification.overview,
-            "shared_items": _items_document(shared),
-        },
-        "units": [
-            {
-                "uuid": str(unit.uuid),
-                "title": unit.title,
-                "slug": unit.slug,
-                "synopsis": unit.synopsis,
-                "stated_counts": dict(unit.stated_counts),
-                "items": _items_document([i for i in items if i.unit_id == unit.pk]),
-            }
-            for unit in qualification.units.order_by("position", "title", "pk")
-        ],
-    }
-
-
-def _items_document(items: list[ContentItem]) -> dict[str, list[dict[str, str]]]:
-    grouped: dict[str, list[dict[str, str]]] = {}
-    for kind in KIND_ORDER:
-        entries = []
-        for item in sorted((i for i in items if i.kind == kind), key=lambda i: (i.position, i.pk)):
-            entry = {"uuid": str(item.uuid)}
-            if item.name:
-                entry["name"] = item.name
-            if item.text:
-                entry["text"] = item.text
-            if item.source_file:
-                entry["source"] = f"{item.source_file}:{item.source_line or 0}"
-            entries.append(entry)
-        if entries:
-            grouped[kind] = entries
-    return grouped
 
 
 def _import_order(files: list[ContentFile]) -> list[ContentFile]:
@@ -421,7 +151,7 @@ def unit_import(*, document: ParsedDocument, origin: str) -> ImportResult:
         unit, created = _unit_from_page(document, qualification)
     _merge_synopsis(unit, document.synopsis)
     drafts = document_items(document)
-    counts = _ItemCounts()
+    counts = ItemCounts()
     _sync_items(
         qualification=qualification,
         unit=unit,
@@ -479,8 +209,8 @@ def _qualification_from_page(document: ParsedDocument) -> Qualification:
             file=document.path,
         )
     title = document.qualification.title
-    subject = _subject_get_or_create(name=header["subject"])
-    awarding_body = _awarding_body_get_or_create(name=header["awarding_body"])
+    subject = subject_get_or_create(name=header["subject"])
+    awarding_body = awarding_body_get_or_create(name=header["awarding_body"])
     qualification, created = Qualification.objects.get_or_create(
         slug=slugify(title)[:300],
         defaults={
@@ -498,16 +228,6 @@ def _qualification_from_page(document: ParsedDocument) -> Qualification:
         qualification.overview = document.qualification.overview
         qualification.save(update_fields=["overview", "updated_at"])
     return qualification
-
-
-def _subject_get_or_create(*, name: str) -> Subject:
-    subject, _ = Subject.objects.get_or_create(slug=slugify(name)[:200], defaults={"name": name})
-    return subject
-
-
-def _awarding_body_get_or_create(*, name: str) -> AwardingBody:
-    body, _ = AwardingBody.objects.get_or_create(slug=slugify(name)[:200], defaults={"name": name})
-    return body
 
 
 def _level(title: str) -> int | None:
@@ -601,7 +321,7 @@ def _sync_items(
     unit: Unit | None,
     drafts: list[ItemDraft],
     source_file: str,
-    counts: _ItemCounts,
+    counts: ItemCounts,
 ) -> None:
     """Bring the items of one scope (a unit, or the qualification's shared items) in line.
 
@@ -712,81 +432,3 @@ def _update_item(item: ContentItem, draft: ItemDraft, key: str, *, keep_position
         setattr(item, name, wanted[name])
     item.save(update_fields=[*changed, "updated_at"])
     return bool(set(changed) - {"source_line"})
-
-
-def _items_snapshot(items: Iterable[ContentItem]) -> list[dict[str, str]]:
-    ordered = sorted(items, key=lambda i: (KIND_ORDER.index(i.kind), i.position, i.pk))
-    return [{"uuid": str(i.uuid), "kind": i.kind, "name": i.name, "text": i.text} for i in ordered]
-
-
-def unit_snapshot(*, unit: Unit) -> dict[str, Any]:
-    """Return the unit's content as plain data: what a revision records and compares."""
-    return {
-        "uuid": str(unit.uuid),
-        "title": unit.title,
-        "slug": unit.slug,
-        "synopsis": unit.synopsis,
-        "items": _items_snapshot(unit.items.all()),
-    }
-
-
-def qualification_snapshot(*, qualification: Qualification) -> dict[str, Any]:
-    """Return the qualification's own content (fields and shared items) as plain data."""
-    return {
-        "uuid": str(qualification.uuid),
-        "title": qualification.title,
-        "slug": qualification.slug,
-        "subject": qualification.subject.name,
-        "awarding_body": qualification.awarding_body.name,
-        "level": qualification.level,
-        "qualification_type": qualification.qualification_type,
-        "reference": qualification.reference,
-        "family": qualification.family,
-        "overview": qualification.overview,
-        "items": _items_snapshot(qualification.content_items.filter(unit__isnull=True)),
-    }
-
-
-def _snapshot_sha256(snapshot: dict[str, Any]) -> str:
-    encoded = json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(encoded).hexdigest()
-
-
-def unit_save_revision(*, unit: Unit, origin: str, summary: str = "") -> ContentRevision | None:
-    """Append a revision of the unit if its content differs from the last one; else do nothing."""
-    snapshot = unit_snapshot(unit=unit)
-    digest = _snapshot_sha256(snapshot)
-    last = ContentRevision.objects.filter(unit=unit).order_by("-pk").first()
-    if last is not None and last.snapshot_sha256 == digest:
-        return None
-    return ContentRevision.objects.create(
-        qualification=unit.qualification,
-        unit=unit,
-        snapshot=snapshot,
-        snapshot_sha256=digest,
-        origin=origin[:500],
-        summary=summary[:500],
-    )
-
-
-def qualification_save_revision(
-    *, qualification: Qualification, origin: str, summary: str = ""
-) -> ContentRevision | None:
-    """Append a revision of the qualification's own content if it changed; else do nothing."""
-    snapshot = qualification_snapshot(qualification=qualification)
-    digest = _snapshot_sha256(snapshot)
-    last = (
-        ContentRevision.objects.filter(qualification=qualification, unit__isnull=True)
-        .order_by("-pk")
-        .first()
-    )
-    if last is not None and last.snapshot_sha256 == digest:
-        return None
-    return ContentRevision.objects.create(
-        qualification=qualification,
-        unit=None,
-        snapshot=snapshot,
-        snapshot_sha256=digest,
-        origin=origin[:500],
-        summary=summary[:500],
-    )
