@@ -1,0 +1,155 @@
+"""Practice items: questions generated from a unit's content (or written by authors).
+
+Payload shapes per item type (ids are stable hashes of the option text, never positions):
+- flashcard:  {"back": str}
+- mcq_single: {"options": [{"id", "text"}], "answer": id}
+- mcq_multi:  {"options": [{"id", "text"}], "answers": [id, ...]}
+- true_false: {"answer": bool}
+- cloze:      {"answer": str, "accepted": [str, ...]}; the stem holds the blank "_____"
+- ordering:   {"steps": [{"id", "text"}] in the correct order}
+- matching:   {"pairs": [{"left_id", "left", "right_id", "right"}]}
+- written:    {"marking_points": [str, ...], "model_answer": str}
+Options are stored in canonical order (answers first); `presentation()` shuffles them.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from revisewise.core.models import PublicModel
+from revisewise.practice.grading import Grade, grade
+
+
+class ItemType(models.TextChoices):
+    FLASHCARD = "flashcard", "Flashcard"
+    MCQ_SINGLE = "mcq_single", "Multiple choice (one answer)"
+    MCQ_MULTI = "mcq_multi", "Multiple choice (select all)"
+    TRUE_FALSE = "true_false", "True or false"
+    CLOZE = "cloze", "Fill in the blank"
+    ORDERING = "ordering", "Put in order"
+    MATCHING = "matching", "Matching"
+    WRITTEN = "written", "Written answer"
+
+
+class ItemStatus(models.TextChoices):
+    AUTO_APPROVED = "auto_approved", "Auto-approved (valid)"
+    APPROVED = "approved", "Approved by an author"
+    DRAFT = "draft", "Draft (needs review)"
+    REJECTED = "rejected", "Rejected by the validator"
+    RETIRED = "retired", "Retired"
+
+
+LEARNER_VISIBLE_STATUSES = (ItemStatus.AUTO_APPROVED, ItemStatus.APPROVED)
+
+
+class Item(PublicModel):
+    qualification = models.ForeignKey(
+        "content.Qualification", on_delete=models.CASCADE, related_name="practice_items"
+    )
+    unit = models.ForeignKey(
+        "content.Unit", on_delete=models.CASCADE, related_name="practice_items"
+    )
+    # The learning objective the item practises (mapped by similarity; null when none fits).
+    objective = models.ForeignKey(
+        "content.ContentItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practising_items",
+    )
+    item_type = models.CharField(max_length=20, choices=ItemType.choices)
+    stem = models.TextField()
+    payload = models.JSONField(default=dict)
+    explanation = models.TextField(blank=True)
+
+    # Provenance: where the item came from, shown in feedback.
+    source_item = models.ForeignKey(
+        "content.ContentItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="generated_items",
+    )
+    source_section = models.CharField(max_length=200, blank=True)
+    source_sentence = models.TextField(blank=True)
+    # Hash of generator rule + source ContentItem key (+ variant): the item's identity.
+    source_key = models.CharField(max_length=64)
+    # Hash of what the item was built from and shows: changes when it must be updated.
+    content_hash = models.CharField(max_length=64, blank=True)
+    generator_version = models.CharField(max_length=40, blank=True)
+
+    status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    rejection_reasons = models.JSONField(default=list, blank=True)
+    # Set when the current status is an author's decision (approve, retire) or text an edit.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_items",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    is_edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["unit", "item_type", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "source_key"], name="item_unit_source_key"),
+            models.CheckConstraint(
+                condition=Q(item_type__in=ItemType.values), name="item_type_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ItemStatus.values), name="item_status_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_type_display()}: {self.stem[:70]}"
+
+    @property
+    def is_visible_to_learners(self) -> bool:
+        return self.status in LEARNER_VISIBLE_STATUSES
+
+    def presentation(self) -> dict[str, Any]:
+        """Return what a learner sees before answering: never the answer key.
+
+        Options, steps and matches are shuffled deterministically by the item's uuid, so a
+        reload shows the same order.
+        """
+        shuffle = random.Random(self.uuid.int)
+        shown: dict[str, Any] = {
+            "uuid": str(self.uuid),
+            "item_type": self.item_type,
+            "stem": self.stem,
+        }
+        payload = self.payload
+        if self.item_type in (ItemType.MCQ_SINGLE, ItemType.MCQ_MULTI):
+            options = [{"id": entry["id"], "text": entry["text"]} for entry in payload["options"]]
+            shuffle.shuffle(options)
+            shown["options"] = options
+        elif self.item_type == ItemType.ORDERING:
+            steps = [{"id": entry["id"], "text": entry["text"]} for entry in payload["steps"]]
+            shuffle.shuffle(steps)
+            shown["steps"] = steps
+        elif self.item_type == ItemType.MATCHING:
+            lefts = [{"id": pair["left_id"], "text": pair["left"]} for pair in payload["pairs"]]
+            rights = [{"id": pair["right_id"], "text": pair["right"]} for pair in payload["pairs"]]
+            shuffle.shuffle(lefts)
+            shuffle.shuffle(rights)
+            shown["lefts"], shown["rights"] = lefts, rights
+        return shown
+
+    def grade(self, response: Any) -> Grade:
+        """Grade a learner's response against this item's key."""
+        return grade(
+            item_type=self.item_type,
+            payload=self.payload,
+            explanation=self.explanation,
+            response=response,
+        )

@@ -1,0 +1,270 @@
+"""Generate, review and retire practice items."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from revisewise.accounts.models import User
+from revisewise.content.models import ContentItem, SourceDocument, Unit
+from revisewise.practice.generation import GENERATOR_VERSION, Candidate, UnitContent, generate_unit
+from revisewise.practice.generation.sources import Source
+from revisewise.practice.generation.validator import validate
+from revisewise.practice.models import Item, ItemStatus
+
+SOURCE_REMOVED = "its source is no longer in the content"
+EDITED_SOURCE_CHANGED = "the source changed after an author edited this item: review it"
+
+
+@dataclass
+class UnitGeneration:
+    """What one unit's generation did (or, in a dry run, would do)."""
+
+    unit_title: str
+    items_by_type: Counter[str] = field(default_factory=Counter)
+    rejected: list[tuple[str, list[str]]] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit_title,
+            "items_by_type": dict(sorted(self.items_by_type.items())),
+            "rejected": len(self.rejected),
+        }
+
+
+def _sections_by_line() -> dict[tuple[str, int], str]:
+    """Map (file name, line) of every imported bullet to the heading the page gives it."""
+    headings: dict[tuple[str, int], str] = {}
+    for path, parsed in SourceDocument.objects.values_list("path", "parsed"):
+        name = PurePath(path).name
+        for section in (parsed or {}).get("sections", []):
+            for bullet in section.get("items", []):
+                headings[(name, bullet.get("line"))] = section.get("heading", "")
+    return headings
+
+
+def _source(item: ContentItem, headings: dict[tuple[str, int], str]) -> Source:
+    section = headings.get((PurePath(item.source_file).name, item.source_line or 0), "")
+    return Source(
+        pk=item.pk,
+        key=item.key,
+        kind=item.kind,
+        name=item.name,
+        text=item.text,
+        unit_id=item.unit_id,
+        section=section,
+        position=item.position,
+    )
+
+
+def unit_content_load(*, unit: Unit) -> UnitContent:
+    """Read the unit's content (its own and the qualification's shared items) as plain data."""
+    headings = _sections_by_line()
+    pool = [
+        _source(item, headings)
+        for item in ContentItem.objects.filter(qualification_id=unit.qualification_id).order_by(
+            "unit_id", "kind", "position", "pk"
+        )
+    ]
+    own = [source for source in pool if source.unit_id in (unit.pk, None)]
+    own.sort(key=lambda source: (source.unit_id is None, source.position, source.pk))
+    # Named models are quoted ("the 'HEAT' model"); other qualifications may spell them out too.
+    everywhere = [
+        _source(item, headings)
+        for item in ContentItem.objects.filter(text__contains="'").order_by("pk")
+    ]
+    return UnitContent(unit.pk, unit.title, tuple(own), tuple(pool), tuple(everywhere))
+
+
+def _status(candidate: Candidate) -> tuple[ItemStatus, list[str]]:
+    if candidate.rejection_reasons:
+        return ItemStatus.REJECTED, candidate.rejection_reasons
+    if candidate.review_reasons:
+        return ItemStatus.DRAFT, candidate.review_reasons
+    return ItemStatus.AUTO_APPROVED, []
+
+
+def _fill(item: Item, candidate: Candidate) -> None:
+    item.item_type = candidate.item_type
+    item.stem = candidate.stem
+    item.payload = candidate.payload
+    item.explanation = candidate.explanation
+    item.objective_id = candidate.objective_pk
+    item.source_item_id = candidate.source.pk
+    item.source_section = candidate.source.heading
+    item.source_sentence = candidate.source_sentence or candidate.source.sentence
+    item.content_hash = candidate.content_hash
+    item.generator_version = GENERATOR_VERSION
+
+
+def _refresh(item: Item, candidate: Candidate) -> None:
+    """Bring an existing row up to date with its changed source, keeping author decisions."""
+    is_author_retired = item.status == ItemStatus.RETIRED and item.reviewed_by_id is not None
+    if item.is_edited:
+        item.content_hash = candidate.content_hash
+        item.source_sentence = candidate.source_sentence or candidate.source.sentence
+        status, reasons = ItemStatus.DRAFT, [EDITED_SOURCE_CHANGED]
+    else:
+        _fill(item, candidate)
+        status, reasons = _status(candidate)
+    if not is_author_retired:
+        item.status, item.rejection_reasons = status, reasons
+        item.reviewed_by, item.reviewed_at = None, None
+
+
+@transaction.atomic
+def items_generate_for_unit(*, unit: Unit, dry_run: bool = False) -> UnitGeneration:
+    """Generate the unit's items and store them idempotently.
+
+    Same source key -> same row (and uuid): unchanged items are left untouched, changed ones
+    updated, items whose source disappeared retired, new ones created. Nothing is written on a
+    dry run.
+    """
+    result = UnitGeneration(unit_title=unit.title)
+    candidates = generate_unit(unit_content_load(unit=unit))
+    existing = {item.source_key: item for item in Item.objects.filter(unit=unit)}
+    to_create: list[Item] = []
+    to_update: list[Item] = []
+    for candidate in candidates:
+        if candidate.rejection_reasons:
+            result.rejected.append((candidate.stem, candidate.rejection_reasons))
+        else:
+            result.items_by_type[candidate.item_type] += 1
+        item = existing.get(candidate.source_key)
+        if item is None:
+            item = Item(
+                qualification_id=unit.qualification_id, unit=unit, source_key=candidate.source_key
+            )
+            _fill(item, candidate)
+            item.status, item.rejection_reasons = _status(candidate)
+            to_create.append(item)
+        elif item.content_hash != candidate.content_hash or _was_removed(item):
+            _refresh(item, candidate)
+            to_update.append(item)
+        else:
+            result.unchanged += 1
+    seen = {candidate.source_key for candidate in candidates}
+    to_retire = [
+        item
+        for key, item in existing.items()
+        if key not in seen and item.generator_version and item.status != ItemStatus.RETIRED
+    ]
+    for item in to_retire:
+        item.status, item.rejection_reasons = ItemStatus.RETIRED, [SOURCE_REMOVED]
+        item.reviewed_by, item.reviewed_at = None, None
+    result.created, result.updated, result.retired = len(to_create), len(to_update), len(to_retire)
+    if not dry_run:
+        Item.objects.bulk_create(to_create)
+        now = timezone.now()
+        for item in [*to_update, *to_retire]:
+            item.updated_at = now
+        Item.objects.bulk_update([*to_update, *to_retire], _UPDATED_FIELDS, batch_size=200)
+    return result
+
+
+def _was_removed(item: Item) -> bool:
+    return item.status == ItemStatus.RETIRED and item.rejection_reasons == [SOURCE_REMOVED]
+
+
+_UPDATED_FIELDS = [
+    "item_type",
+    "stem",
+    "payload",
+    "explanation",
+    "objective",
+    "source_item",
+    "source_section",
+    "source_sentence",
+    "content_hash",
+    "generator_version",
+    "status",
+    "rejection_reasons",
+    "reviewed_by",
+    "reviewed_at",
+    "updated_at",
+]
+
+
+def items_generate_all(
+    *, unit_slug: str | None = None, dry_run: bool = False
+) -> list[UnitGeneration]:
+    """Generate items for every unit (or the units with `unit_slug`), in catalogue order."""
+    units = Unit.objects.select_related("qualification").order_by(
+        "qualification__title", "position", "title"
+    )
+    if unit_slug:
+        units = units.filter(Q(slug=unit_slug))
+    return [items_generate_for_unit(unit=unit, dry_run=dry_run) for unit in units]
+
+
+def _review(item: Item, author: User, status: str) -> None:
+    item.status = status
+    item.reviewed_by = author
+    item.reviewed_at = timezone.now()
+
+
+def item_approve(*, item: Item, author: User) -> Item:
+    """Approve an item for learners; refuse while the validator still rejects it."""
+    reasons = validate(
+        item_type=item.item_type,
+        stem=item.stem,
+        payload=item.payload,
+        source_text=item.source_sentence,
+    )
+    if reasons:
+        raise ValidationError(reasons)
+    _review(item, author, ItemStatus.APPROVED)
+    item.rejection_reasons = []
+    item.save()
+    return item
+
+
+def item_retire(*, item: Item, author: User) -> Item:
+    """Withdraw an item from learners; regeneration keeps it retired."""
+    _review(item, author, ItemStatus.RETIRED)
+    item.save()
+    return item
+
+
+def item_update(
+    *,
+    item: Item,
+    author: User,
+    stem: str | None = None,
+    payload: dict[str, Any] | None = None,
+    explanation: str | None = None,
+) -> Item:
+    """Apply an author's edit, validate it and approve the edited item.
+
+    Regeneration never overwrites an edited item's text; when its source changes the item
+    goes back to draft for the author to review.
+    """
+    new_stem = item.stem if stem is None else stem
+    new_payload = item.payload if payload is None else payload
+    reasons = validate(
+        item_type=item.item_type,
+        stem=new_stem,
+        payload=new_payload,
+        source_text=item.source_sentence,
+    )
+    if reasons:
+        raise ValidationError(reasons)
+    item.stem, item.payload = new_stem, new_payload
+    if explanation is not None:
+        item.explanation = explanation
+    item.is_edited = True
+    item.rejection_reasons = []
+    _review(item, author, ItemStatus.APPROVED)
+    item.save()
+    return item
