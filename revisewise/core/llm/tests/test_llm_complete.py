@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
 
+import httpx
 import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
 from pydantic import BaseModel
 
 from revisewise.accounts.tests.factories import UserFactory
@@ -266,3 +270,45 @@ def test_it_never_logs_the_key_or_the_prompt(llm_server, caplog):
     assert API_KEY not in row
     assert "ZX-42-SECRET" not in row
     assert "An answer." not in row
+
+
+def test_it_cuts_off_a_reply_that_trickles_past_the_total_deadline(llm_server, settings):
+    settings.LLM_TIMEOUT_SECONDS = 0.5
+    # Each piece arrives well within the read timeout, but the whole takes over two seconds.
+    llm_server.script(Reply.stream(["x"] * 12, event_delay=0.2))
+    started = time.monotonic()
+    outcome = llm_complete(feature="tutor_answer", messages=QUESTION)
+    assert (outcome.ok, outcome.failure) == (False, "timeout")
+    assert time.monotonic() - started < 1.5
+
+
+def test_it_refuses_a_reply_larger_than_a_mebibyte(llm_server):
+    huge = Reply.json("x" * (client.MAX_REPLY_BYTES + 1))
+    llm_server.script(huge, huge)
+    outcome = llm_complete(feature="tutor_answer", messages=QUESTION)
+    assert (outcome.ok, outcome.failure) == (False, "malformed")
+
+
+def test_it_counts_an_anonymous_visitor_against_the_global_budget_only(llm_server):
+    llm_server.script(Reply.json("hello", usage={"prompt_tokens": 3, "completion_tokens": 1}))
+    outcome = llm_complete(feature="tutor_answer", messages=QUESTION, user=AnonymousUser())
+    assert outcome.ok
+    call = LlmCall.objects.get()
+    assert (call.user, call.prompt_tokens) == (None, 3)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("1.5", 1.5),
+        ("-4", 0.0),
+        ("soon", client.RETRY_AFTER_DEFAULT_SECONDS),
+        ("", client.RETRY_AFTER_DEFAULT_SECONDS),
+        ("Wed, 01 Jul 2026 12:00:30 GMT", 30.0),
+        ("Wed, 01 Jul 2026 11:00:00 GMT", 0.0),
+    ],
+)
+@time_machine.travel(dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_it_reads_retry_after_as_seconds_or_a_date(header, expected):
+    response = httpx.Response(429, headers={"Retry-After": header} if header else {})
+    assert client._retry_wait(response) == pytest.approx(expected)
