@@ -82,7 +82,7 @@ def unit_sections(corpus: Corpus) -> Iterator[UnitSection]:
     """Yield every section of every unit, page by page."""
     for qualification in corpus.qualifications:
         for unit in qualification.units:
-            if unit.sources:
+            if any(source.sections for source in unit.sources):
                 for source in unit.sources:
                     for section in source.sections:
                         yield UnitSection(qualification, unit, source, section)

@@ -387,3 +387,17 @@ def test_it_gives_each_finding_its_rules_severity_and_filters_by_qualification()
         ("RW201", Severity.WARNING, "b")
     ]
     assert not report.has_errors
+
+
+def test_it_checks_the_stored_items_of_a_unit_written_without_a_page():
+    objective = "Understand commercial factors and authority limits for delivering the experience"
+    written = UnitDoc(
+        slug="written",
+        title="Written in the admin",
+        items=(
+            Item("objective", text=objective, source="", line=None),
+            Item("term", text=objective),
+        ),
+    )
+    found = findings(qualification(written), code="RW202")
+    assert [(f[0], f[1]) for f in found] == [("written", "Key Terminology")]

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from revisewise.content.lint import Severity, content_lint
+from revisewise.content.lint.loader import corpus_load
 from revisewise.content.services import content_import_paths
 from revisewise.content.tests.factories import SEEDS_DIR
 
@@ -116,6 +117,20 @@ def test_it_prints_json_and_exits_non_zero_on_errors(seeds_imported):
     assert len(findings) == sum(EXPECTED.values())
     assert {"code", "severity", "unit", "message", "section", "source", "line"} <= set(findings[0])
     assert {f["severity"] for f in findings} == {"error", "warning", "info"}
+
+
+def test_it_refuses_an_unknown_qualification():
+    with pytest.raises(CommandError, match="No qualification has the slug 'nope'"):
+        call_command("lint_content", "--qualification", "nope", stdout=StringIO())
+
+
+def test_it_loads_the_corpus_in_a_fixed_number_of_queries(
+    seeds_imported, django_assert_num_queries
+):
+    with django_assert_num_queries(5):
+        corpus = corpus_load()
+    assert sum(len(q.units) for q in corpus.qualifications) == 4
+    assert sum(len(u.sources) for q in corpus.qualifications for u in q.units) == 5
 
 
 def test_it_prints_a_readable_summary():

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from revisewise.content.lint import LintReport, content_lint
+from revisewise.content.models import Qualification
 
 
 class Command(BaseCommand):
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = content_lint(qualification_slug=options["qualification"])
+        slug = options["qualification"]
+        if slug and not Qualification.objects.filter(slug=slug).exists():
+            raise CommandError(f"No qualification has the slug '{slug}'.")
+        report = content_lint(qualification_slug=slug)
         if options["json"]:
             self.stdout.write(json.dumps([f.as_dict() for f in report.findings], indent=2))
         else:
