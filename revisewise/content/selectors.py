@@ -309,7 +309,9 @@ def qualification_get_page(*, slug: str) -> QualificationPage:
     if qualification is None:
         raise Http404("No such qualification.")
     units = list(
-        Unit.objects.filter(qualification=qualification).annotate(
+        Unit.objects.filter(qualification=qualification)
+        .select_related("qualification")
+        .annotate(
             item_count=Count("items"),
             criterion_count=Count("items", filter=Q(items__kind=ItemKind.CRITERION)),
         )

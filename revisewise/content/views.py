@@ -44,7 +44,8 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].strip()
     results = search_results_grouped(text=text, limit=SEARCH_LIMIT) if text else None
     template = "content/search.html"
-    if request.headers.get("HX-Request") == "true":
+    # htmx restoring history without its cache asks for the whole page.
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template += "#results"
     response = render(request, template, {"query": text, "results": results})
     patch_vary_headers(response, ["HX-Request"])

@@ -20,7 +20,9 @@ def _section_ids(html: str) -> list[str]:
 
 
 def _full_unit():
-    unit = UnitFactory(title="Customer journey knowledge", synopsis="Journeys from first contact.")
+    unit = UnitFactory.create(
+        title="Customer journey knowledge", synopsis="Journeys from first contact."
+    )
     kinds = [
         (ItemKind.PREREQUISITE, "", "A basic grasp of service."),
         (ItemKind.FAQ, "What is a touchpoint?", "Any contact with the customer."),
@@ -33,8 +35,8 @@ def _full_unit():
         (ItemKind.CONCEPT, "Moments of truth", "Points that shape loyalty."),
     ]
     for kind, name, text in kinds:
-        ContentItemFactory(unit=unit, kind=kind, name=name, text=text)
-    ContentItemFactory(
+        ContentItemFactory.create(unit=unit, kind=kind, name=name, text=text)
+    ContentItemFactory.create(
         unit=None,
         qualification=unit.qualification,
         kind=ItemKind.TIP,
@@ -64,8 +66,10 @@ def test_it_shows_sections_in_the_tabbed_order_then_the_rest(client):
 
 
 def test_it_hides_empty_sections(client):
-    unit = UnitFactory(synopsis="Only a synopsis.", qualification__overview="")
-    ContentItemFactory(unit=unit, kind=ItemKind.CRITERION, name="", text="Award credit for X.")
+    unit = UnitFactory.create(synopsis="Only a synopsis.", qualification__overview="")
+    ContentItemFactory.create(
+        unit=unit, kind=ItemKind.CRITERION, name="", text="Award credit for X."
+    )
 
     html = _get(client, unit).content.decode()
 
@@ -111,7 +115,9 @@ def test_it_computes_counters_from_the_content_not_the_stated_counts(client):
     unit = _full_unit()
     unit.stated_counts = {"Assessment Criteria": 4, "Assessment Guidance": 4}
     unit.save()
-    ContentItemFactory(unit=unit, kind=ItemKind.CRITERION, name="", text="Award credit for Y.")
+    ContentItemFactory.create(
+        unit=unit, kind=ItemKind.CRITERION, name="", text="Award credit for Y."
+    )
 
     html = _get(client, unit).content.decode()
 
@@ -122,8 +128,8 @@ def test_it_computes_counters_from_the_content_not_the_stated_counts(client):
 
 
 def test_it_escapes_html_in_content(client):
-    unit = UnitFactory(synopsis="<b>bold</b> synopsis")
-    ContentItemFactory(
+    unit = UnitFactory.create(synopsis="<b>bold</b> synopsis")
+    ContentItemFactory.create(
         unit=unit,
         kind=ItemKind.CONCEPT,
         name="<script>alert('name')</script>",
@@ -153,8 +159,8 @@ def test_it_has_one_h1_breadcrumbs_and_landmarks(client):
 
 
 def test_it_shows_where_each_item_came_from(client):
-    unit = UnitFactory()
-    ContentItemFactory(
+    unit = UnitFactory.create()
+    ContentItemFactory.create(
         unit=unit,
         kind=ItemKind.CRITERION,
         text="Award credit.",
@@ -192,7 +198,7 @@ def test_it_answers_404_for_a_unit_of_another_qualification(client):
 def test_it_uses_a_fixed_number_of_queries(client, django_assert_num_queries):
     unit = _full_unit()
     for n in range(10):
-        ContentItemFactory(unit=unit, kind=ItemKind.TIP, name="", text=f"Tip {n}")
+        ContentItemFactory.create(unit=unit, kind=ItemKind.TIP, name="", text=f"Tip {n}")
 
     with django_assert_num_queries(3):
         response = _get(client, unit)

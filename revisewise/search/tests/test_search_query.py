@@ -11,23 +11,23 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def unit():
-    unit = UnitFactory(
+    unit = UnitFactory.create(
         title="Customer journey knowledge",
         synopsis="Learners evaluate end-to-end experiences, recognising pain points.",
     )
-    ContentItemFactory(
+    ContentItemFactory.create(
         unit=unit,
         kind=ItemKind.CONCEPT,
         name="Complaint Handling",
         text="Applying the HEAT model: hear, empathise, apologise, take action.",
     )
-    ContentItemFactory(
+    ContentItemFactory.create(
         unit=unit,
         kind=ItemKind.MISTAKE,
         name="",
         text="Escalating issues prematurely without exhausting first-line resolution options.",
     )
-    ContentItemFactory(
+    ContentItemFactory.create(
         unit=None,
         qualification=unit.qualification,
         kind=ItemKind.TIP,
@@ -64,7 +64,7 @@ def test_it_requires_every_word(unit):
 
 
 def test_it_highlights_matches_in_an_escaped_snippet(unit):
-    ContentItemFactory(
+    ContentItemFactory.create(
         unit=unit,
         kind=ItemKind.TIP,
         name="",
@@ -89,8 +89,8 @@ def test_it_finds_the_qualifications_overview_and_shared_items(unit):
 
 
 def test_it_ranks_title_matches_above_body_matches():
-    in_title = UnitFactory(title="Retention strategies", synopsis="Keeping customers.")
-    in_body = UnitFactory(title="Other unit", synopsis="Something about retention, briefly.")
+    in_title = UnitFactory.create(title="Retention strategies", synopsis="Keeping customers.")
+    in_body = UnitFactory.create(title="Other unit", synopsis="Something about retention, briefly.")
     search_index_rebuild()
 
     hits = search_query(text="retention", limit=10)
@@ -101,7 +101,9 @@ def test_it_ranks_title_matches_above_body_matches():
 
 def test_it_honours_the_limit(unit):
     for n in range(5):
-        ContentItemFactory(unit=unit, kind=ItemKind.TIP, name="", text=f"Revise daily, tip {n}.")
+        ContentItemFactory.create(
+            unit=unit, kind=ItemKind.TIP, name="", text=f"Revise daily, tip {n}."
+        )
     search_index_rebuild()
 
     assert len(search_query(text="revise", limit=3)) == 3
@@ -156,14 +158,14 @@ def test_it_strips_syntax_and_still_finds_the_content(unit):
 
 
 def test_it_returns_nothing_before_the_index_is_built():
-    UnitFactory(title="Unindexed unit")
+    UnitFactory.create(title="Unindexed unit")
 
     assert search_query(text="unindexed", limit=10) == []
 
 
 def test_it_keeps_qualifications_apart():
-    first = QualificationFactory(overview="Covers warehousing and logistics.")
-    QualificationFactory(overview="Covers retail.")
+    first = QualificationFactory.create(overview="Covers warehousing and logistics.")
+    QualificationFactory.create(overview="Covers retail.")
     search_index_rebuild()
 
     hits = search_query(text="warehousing", limit=10)
