@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,12 @@ from revisewise.content.importers.canonical import (
 )
 from revisewise.content.importers.common import (
     FORMAT_TABBED,
+    GENERIC_CAPABLE,
+    HEADING_KINDS,
     ContentFileError,
     ItemDraft,
     ParsedDocument,
+    bullet_drafts,
     document_items,
     normalise,
 )
@@ -149,6 +153,7 @@ def unit_import(*, document: ParsedDocument, origin: str) -> ImportResult:
     else:
         qualification = _qualification_from_page(document)
         unit, created = _unit_from_page(document, qualification)
+        document = _generic_start_from_similarity(document, qualification)
     _merge_synopsis(unit, document.synopsis)
     drafts = document_items(document)
     counts = ItemCounts()
@@ -191,6 +196,34 @@ def unit_import(*, document: ParsedDocument, origin: str) -> ImportResult:
         items_deleted=counts.deleted,
         items_total=len(drafts),
     )
+
+
+def _generic_start_from_similarity(
+    document: ParsedDocument, qualification: Qualification
+) -> ParsedDocument:
+    """Where the page gives no evidence, call a section's tail generic if other units share it.
+
+    A section without a boundary from the page itself (no criteria, no counters, no run of
+    misconceptions) gets one where its trailing bullets all match the qualification's shared
+    items of the same kind, as stated by the units imported before.
+    """
+    shared = list(ContentItem.objects.filter(qualification=qualification, unit__isnull=True))
+    if not shared:
+        return document
+    found = dict(document.generic_start)
+    for section in document.sections:
+        if section.heading not in GENERIC_CAPABLE or section.heading in found:
+            continue
+        kind = HEADING_KINDS[section.heading]
+        start = len(section.items)
+        while start > 0 and all(
+            _near_identical(ItemDraft(k, name, text, line, 0), shared, set()) is not None
+            for k, name, text, line in bullet_drafts(kind=kind, item=section.items[start - 1])
+        ):
+            start -= 1
+        if start < len(section.items):
+            found[section.heading] = start
+    return replace(document, generic_start=found) if found != document.generic_start else document
 
 
 def _qualification_from_page(document: ParsedDocument) -> Qualification:

@@ -130,3 +130,27 @@ def test_it_records_no_revision_when_nothing_changed():
     assert second is not None
     assert second.snapshot_sha256 != first.snapshot_sha256
     assert ContentRevision.objects.filter(unit=item.unit).count() == 2
+
+
+@pytest.mark.django_db
+def test_it_finds_generic_items_by_similarity_when_a_page_gives_no_other_evidence(seeds):
+    content_import_paths(paths=[seeds])
+    original = (seeds / seed_file("000").name).read_text(encoding="utf-8")
+    before, criteria_onwards = original.split("    Assessment Criteria\n\n    Key criteria", 1)
+    after_criteria = criteria_onwards.split("    Assessment Guidance\n", 1)[1]
+    page = seeds / "copy.txt"
+    page.write_text(
+        (before + "    Assessment Guidance\n" + after_criteria)
+        .replace("Customer journey knowledge", "Customer journey knowledge again")
+        .replace("    4\n    Assessment Guidance\n", ""),
+        encoding="utf-8",
+    )
+
+    report = content_import_paths(paths=[page])
+
+    assert report.errors == []
+    unit = Unit.objects.get(slug="customer-journey-knowledge-again")
+    assert unit.items.filter(kind=ItemKind.TIP).count() == 4
+    assert ContentItem.objects.filter(unit=None, kind=ItemKind.TIP).count() == 6
+    parsed = unit.source_documents.get().parsed
+    assert parsed["generic_start"] == {"Assessment Guidance": 4, "Common Mistakes": 4}
