@@ -115,8 +115,16 @@ def all_texts(corpus: Corpus) -> Iterator[str]:
                     yield from (b.text for b in section.items)
 
 
+_VOCABULARY: dict[int, tuple[Corpus, Vocabulary]] = {}
+
+
 def vocabulary(corpus: Corpus) -> Vocabulary:
-    return Vocabulary(all_texts(corpus))
+    """The corpus's vocabulary, built once per corpus (several rules use it in one run)."""
+    cached = _VOCABULARY.get(id(corpus))
+    if cached is None or cached[0] is not corpus:
+        _VOCABULARY.clear()
+        cached = _VOCABULARY[id(corpus)] = (corpus, Vocabulary(all_texts(corpus)))
+    return cached[1]
 
 
 def subjects(corpus: Corpus) -> dict[str, list[QualificationDoc]]:

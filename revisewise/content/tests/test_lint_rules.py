@@ -401,3 +401,25 @@ def test_it_checks_the_stored_items_of_a_unit_written_without_a_page():
     )
     found = findings(qualification(written), code="RW202")
     assert [(f[0], f[1]) for f in found] == [("written", "Key Terminology")]
+
+
+def test_it_reports_a_tabbed_page_that_disagrees_with_the_page_of_its_unit():
+    page = Source(
+        path="000.txt",
+        synopsis="This element covers the customer journey.",
+        sections=(section("Assessment Guidance", "💡Map the journey.", "💡Cite policy."),),
+    )
+    tabbed = Source(
+        path="002.txt",
+        synopsis="This element covers the customer journey.",
+        sections=(section("Exam Tips & Revision Strategies", "Map the journey.", "Guess."),),
+    )
+    journey = UnitDoc(slug="journey", title="Journey", sources=(page, tabbed))
+    found = findings(qualification(journey), code="RW206")
+    assert found == [
+        (
+            "journey",
+            "Exam Tips & Revision Strategies",
+            "This bullet is not in the same section of 000.txt: 'Guess.'.",
+        )
+    ]

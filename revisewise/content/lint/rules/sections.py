@@ -14,6 +14,7 @@ from revisewise.content.lint.types import (
     Problem,
     QualificationDoc,
     Severity,
+    Source,
     UnitDoc,
 )
 
@@ -56,12 +57,13 @@ def repeated_section(corpus: Corpus) -> Iterator[Problem]:
         key = (found.qualification.slug, found.unit.slug, found.path)
         by_page.setdefault(key, []).append(found)
     for page in by_page.values():
+        page_words = [_section_words(found) for found in page]
         for index, later in enumerate(page):
-            later_words = _section_words(later)
+            later_words = page_words[index]
             if len(later_words) < REPEAT_MIN_WORDS:
                 continue
-            for earlier in page[:index]:
-                overlap = jaccard(later_words, _section_words(earlier))
+            for earlier, earlier_words in zip(page[:index], page_words, strict=False):
+                overlap = jaccard(later_words, earlier_words)
                 if overlap >= REPEAT_THRESHOLD:
                     yield _problem(
                         later,
@@ -166,17 +168,50 @@ def teaser_mismatch(corpus: Corpus) -> Iterator[Problem]:
 
 @rule("RW206", Severity.WARNING, "Pages of one unit disagree")
 def sources_disagree(corpus: Corpus) -> Iterator[Problem]:
-    """Two pages imported into the same unit give it different synopses: only one is kept."""
+    """Two pages imported into the same unit (a page and its tabbed version) that give it
+    different synopses, or where one page has a bullet the other page's same section lacks:
+    only one version reaches learners."""
     for qualification, unit in units(corpus):
-        synopses = [(s.path, s.synopsis) for s in unit.sources if s.synopsis]
-        for path, synopsis in synopses[1:]:
-            first_path, first = synopses[0]
-            if normalise(synopsis) != normalise(first):
+        first, *others = unit.sources or (None,)
+        if first is None:
+            continue
+        for other in others:
+            if (
+                other.synopsis
+                and first.synopsis
+                and (normalise(other.synopsis) != normalise(first.synopsis))
+            ):
                 yield Problem(
-                    f"The synopsis on this page differs from the one on {first_path}.",
+                    f"The synopsis on this page differs from the one on {first.path}.",
                     qualification.slug,
                     unit.slug,
                     "Topic Synopsis",
-                    path,
+                    other.path,
                     None,
+                )
+            yield from _missing_bullets(qualification, unit, other, first)
+
+
+def _missing_bullets(
+    qualification: QualificationDoc, unit: UnitDoc, page: Source, reference: Source
+) -> Iterator[Problem]:
+    reference_texts: dict[str | None, set[str]] = {}
+    for section in reference.sections:
+        reference_texts.setdefault(section.kind, set()).update(
+            normalise(b.text) for b in section.items
+        )
+    for section in page.sections:
+        known = reference_texts.get(section.kind)
+        if not known:
+            continue
+        for bullet in section.items:
+            if normalise(bullet.text) not in known:
+                yield Problem(
+                    f"This bullet is not in the same section of {reference.path}:"
+                    f" '{bullet.text[:80]}'.",
+                    qualification.slug,
+                    unit.slug,
+                    section.heading,
+                    page.path,
+                    bullet.line,
                 )

@@ -74,12 +74,16 @@ def _british_stem(uk: str) -> str:
 def american_spelling(corpus: Corpus) -> Iterator[Problem]:
     """American spellings in British English content ('Apologize', 'personalized'); noted as
     mixed when the same unit spells the same word the British way elsewhere."""
+    words_by_unit: dict[int, set[str]] = {}
     for found in located_texts(corpus):
         pairs = american_spellings(found.text)
         if not pairs:
             continue
         fixes = ", ".join(f"'{us}' -> '{uk}'" for us, uk in pairs)
-        unit_words = _unit_words(found)
+        key = id(found.unit or found.qualification)
+        if key not in words_by_unit:
+            words_by_unit[key] = _unit_words(found)
+        unit_words = words_by_unit[key]
         mixed = [
             f"{_british_stem(uk)}…"
             for _, uk in pairs
