@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -34,6 +35,8 @@ class UnitGeneration:
     updated: int = 0
     unchanged: int = 0
     retired: int = 0
+    held_for_review: int = 0
+    seconds: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -131,6 +134,7 @@ def items_generate_for_unit(*, unit: Unit, dry_run: bool = False) -> UnitGenerat
     updated, items whose source disappeared retired, new ones created. Nothing is written on a
     dry run.
     """
+    started = time.perf_counter()
     result = UnitGeneration(unit_title=unit.title)
     candidates = generate_unit(unit_content_load(unit=unit))
     existing = {item.source_key: item for item in Item.objects.filter(unit=unit)}
@@ -141,6 +145,7 @@ def items_generate_for_unit(*, unit: Unit, dry_run: bool = False) -> UnitGenerat
             result.rejected.append((candidate.stem, candidate.rejection_reasons))
         else:
             result.items_by_type[candidate.item_type] += 1
+            result.held_for_review += bool(candidate.review_reasons)
         item = existing.get(candidate.source_key)
         if item is None:
             item = Item(
@@ -170,6 +175,7 @@ def items_generate_for_unit(*, unit: Unit, dry_run: bool = False) -> UnitGenerat
         for item in [*to_update, *to_retire]:
             item.updated_at = now
         Item.objects.bulk_update([*to_update, *to_retire], _UPDATED_FIELDS, batch_size=200)
+    result.seconds = time.perf_counter() - started
     return result
 
 

@@ -126,6 +126,8 @@ def generate(content: UnitContent) -> list[Candidate]:
     acronyms = [entry for entry in find_acronyms(sources) if entry.letters not in seen]
     for acronym in acronyms:
         candidates.extend(_acronym_items(acronym, pool_acronyms))
+    if len(acronyms) >= 4:
+        candidates.append(_acronym_matching(acronyms[:5]))
     indicators = _indicator_item(sources, pool, pool_acronyms)
     if indicators:
         candidates.append(indicators)
@@ -296,6 +298,18 @@ def _acronym_items(acronym: Acronym, pool: list[Acronym]) -> list[Candidate]:
         )
     )
     return items
+
+
+def _acronym_matching(acronyms: list[Acronym]) -> Candidate:
+    return Candidate(
+        rule="acronym-matching",
+        source=acronyms[0].source,
+        item_type="matching",
+        stem="Match each abbreviation to what it stands for.",
+        payload=payloads.matching([(entry.letters, entry.expansion) for entry in acronyms]),
+        explanation="; ".join(f"{entry.letters}: {entry.expansion}" for entry in acronyms),
+        source_sentence=" ".join(dict.fromkeys(entry.source.sentence for entry in acronyms)),
+    )
 
 
 def _indicator_item(

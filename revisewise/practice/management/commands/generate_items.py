@@ -37,7 +37,9 @@ class Command(BaseCommand):
             f"{kind} {count}" for kind, count in sorted(result.items_by_type.items())
         )
         self.stdout.write(self.style.MIGRATE_HEADING(result.unit_title))
-        self.stdout.write(f"  valid items: {valid} ({by_type})")
+        self.stdout.write(f"  valid items: {valid} ({by_type}) in {result.seconds * 1000:.0f} ms")
+        if result.held_for_review:
+            self.stdout.write(f"  held as drafts for an author: {result.held_for_review}")
         self.stdout.write(
             f"  created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
             f"retired {result.retired}, rejected {len(result.rejected)}"
