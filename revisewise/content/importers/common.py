@@ -214,6 +214,10 @@ def decode_content(raw: bytes, *, file: str, max_bytes: int) -> str:
         )
     if not raw.strip():
         raise ContentFileError("the file is empty", file=file)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ContentFileError(
+            "the file is UTF-16 text, not UTF-8; save it as UTF-8 and import it again", file=file
+        )
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise ContentFileError("the file is binary (it contains NUL bytes)", line=line, file=file)

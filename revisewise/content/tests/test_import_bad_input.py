@@ -38,9 +38,11 @@ def _page_text() -> str:
         (b"  \n\n\t\n", 1, "the file is empty"),
         (b"Key Concepts\n\x00\x01\x02binary", 2, "binary (it contains NUL bytes)"),
         ("Key Concepts\nCaf\u00e9 culture\n".encode("latin-1"), 2, "not UTF-8 text"),
+        ("Key Concepts\n".encode("utf-16"), 1, "UTF-16 text, not UTF-8"),
         (b"Just a note.\nNothing else here.\n", 1, "no recognisable sections"),
+        (b"Key Concepts\nCore ideas\nJust prose, no bullets.\n", 1, "no recognisable sections"),
     ],
-    ids=["empty", "blank", "binary", "latin-1", "no-sections"],
+    ids=["empty", "blank", "binary", "latin-1", "utf-16", "no-sections", "headings-only"],
 )
 def test_it_refuses_a_bad_file_naming_its_line_and_writes_nothing(
     tmp_path, imported, content, line, reason
