@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,27 @@ def test_it_lays_out_the_desktop_pages(page: Page, tmp_path: Path):
 
         assert _overflow(page) <= 0, f"{name} scrolls sideways at 1280px"
         assert page.locator("h1").count() == 1
+
+
+HEADING_LEVELS = """
+[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1]))
+"""
+UNLABELLED_CONTROLS = """
+[...document.querySelectorAll('input, select, textarea, button')]
+  .filter(control => !(control.labels && control.labels.length) && !control.textContent.trim()
+          && !control.getAttribute('aria-label'))
+  .map(control => control.outerHTML)
+"""
+
+
+def test_it_keeps_headings_in_order_and_labels_every_control(page: Page):
+    for name, url in _pages().items():
+        page.goto(url)
+
+        levels = page.evaluate(HEADING_LEVELS)
+        assert levels[0] == 1, name
+        assert levels.count(1) == 1, name
+        skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
+        assert skips == [], f"{name} skips heading levels: {skips}"
+        assert page.evaluate(UNLABELLED_CONTROLS) == [], name
+        assert page.locator("header.site-header, main, footer, nav").count() >= 3, name

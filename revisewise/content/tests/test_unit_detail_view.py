@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import Q
 from django.urls import reverse
 
-from revisewise.content.models import ItemKind
+from revisewise.content.models import ContentItem, ItemKind, Unit
 from revisewise.content.tests.factories import ContentItemFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
+
+SEEDS = Path(settings.BASE_DIR) / "demo" / "seeds"
 
 
 def _get(client, unit):
@@ -204,3 +212,25 @@ def test_it_uses_a_fixed_number_of_queries(client, django_assert_num_queries):
         response = _get(client, unit)
 
     assert response.status_code == 200
+
+
+def test_it_shows_every_item_of_every_seed_unit(client):
+    call_command("import_content", str(SEEDS), stdout=StringIO(), stderr=StringIO())
+    units = list(Unit.objects.select_related("qualification"))
+
+    assert len(units) == 4
+    for unit in units:
+        html = unescape(_get(client, unit).content.decode())
+        items = ContentItem.objects.filter(qualification=unit.qualification).filter(
+            Q(unit=unit) | Q(unit__isnull=True)
+        )
+        missing = [
+            item.pk
+            for item in items
+            if (item.name and item.name not in html) or (item.text and item.text not in html)
+        ]
+        assert missing == [], unit.title
+        assert unit.synopsis in html
+        assert 'id="synopsis"' in html
+        assert 'id="key-concepts"' in html
+        assert 'id="marking-points"' in html
