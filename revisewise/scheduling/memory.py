@@ -21,13 +21,12 @@ DEFAULT_DESIRED_RETENTION = 0.9
 MIN_DESIRED_RETENTION = 0.7
 MAX_DESIRED_RETENTION = 0.97
 
-# Median time a learner who knows the answer takes, per item type, in milliseconds.
+# Time a learner who knows the answer typically takes, per practice.ItemType, in milliseconds.
 TYPICAL_RESPONSE_MS: dict[str, int] = {
     "flashcard": 8_000,
     "true_false": 8_000,
-    "single_choice": 15_000,
-    "multiple_choice": 15_000,
-    "multi_select": 25_000,
+    "mcq_single": 15_000,
+    "mcq_multi": 25_000,
     "cloze": 15_000,
     "ordering": 40_000,
     "matching": 45_000,

@@ -3,8 +3,15 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import factory
+
+from revisewise.accounts.models import User
+from revisewise.accounts.tests.factories import UserFactory
+from revisewise.practice.models import Item
+from revisewise.practice.tests.factories import ItemFactory
 from revisewise.scheduling.evaluation import LoggedReview
 from revisewise.scheduling.memory import retrievability
+from revisewise.scheduling.models import Card
 
 LOG_START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
@@ -30,3 +37,27 @@ def synthetic_review_log(*, cards: int, days: int, seed: int = 7) -> list[Logged
             stability = stability * 2.5 if recalled else max(0.5, stability * 0.3)
             reviews.append(LoggedReview(card_id, 3 if recalled else 1, at, 5_000))
     return sorted(reviews, key=lambda review: review.reviewed_at)
+
+
+class CardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Card
+
+    learner = factory.SubFactory(UserFactory)
+    item = factory.SubFactory(ItemFactory)
+    due = LOG_START
+
+
+def review_history(*, learner: User, items: list[Item], reviews_per_item: int) -> int:
+    """Review each item `reviews_per_item` times through the service, days apart; return count."""
+    from revisewise.scheduling.services import card_review
+
+    count = 0
+    for position, item in enumerate(items):
+        at = LOG_START + timedelta(minutes=position)
+        for review in range(reviews_per_item):
+            rating = 1 if (position + review) % 4 == 0 else 3
+            card_review(learner=learner, item=item, rating=rating, reviewed_at=at)
+            at += timedelta(days=1 + review * 1.5)
+            count += 1
+    return count

@@ -20,12 +20,12 @@ NOON = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
 
 def test_it_rates_a_wrong_answer_again():
-    result = QuizResult(item_type="single_choice", is_correct=False, duration_ms=3_000)
+    result = QuizResult(item_type="mcq_single", is_correct=False, duration_ms=3_000)
     assert rating_for_result(result) == Rating.Again
 
 
 def test_it_rates_a_right_answer_at_a_typical_pace_good():
-    result = QuizResult(item_type="single_choice", is_correct=True, duration_ms=12_000)
+    result = QuizResult(item_type="mcq_single", is_correct=True, duration_ms=12_000)
     assert rating_for_result(result) == Rating.Good
 
 
@@ -34,12 +34,12 @@ def test_it_rates_a_right_answer_without_a_time_good():
 
 
 def test_it_rates_a_fast_right_answer_easy():
-    result = QuizResult(item_type="single_choice", is_correct=True, duration_ms=4_000)
+    result = QuizResult(item_type="mcq_single", is_correct=True, duration_ms=4_000)
     assert rating_for_result(result) == Rating.Easy
 
 
 def test_it_rates_a_slow_right_answer_hard():
-    result = QuizResult(item_type="single_choice", is_correct=True, duration_ms=60_000)
+    result = QuizResult(item_type="mcq_single", is_correct=True, duration_ms=60_000)
     assert rating_for_result(result) == Rating.Hard
 
 
