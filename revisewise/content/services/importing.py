@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,9 @@ def content_import_paths(
     files, missing = find_content_files([Path(p) for p in paths])
     report = ImportReport(dry_run=dry_run, files_seen=len(files) + len(missing))
     report.errors.extend(ImportFileError(e.file, e.line, e.reason) for e in missing)
-    with transaction.atomic():
+    # A dry run holds every file in one transaction rolled back at the end, so tabbed files can
+    # still merge into the units their pages would create; a real run commits file by file.
+    with transaction.atomic() if dry_run else nullcontext():
         for done, content_file in enumerate(_import_order(files), 1):
             _import_one(content_file, report)
             if progress is not None:
@@ -286,6 +289,8 @@ def _unit_from_page(document: ParsedDocument, qualification: Qualification) -> t
     slug = slugify(document.unit_title)[:300]
     unit = Unit.objects.filter(qualification=qualification, slug=slug).first()
     if unit is None:
+        unit = _unit_renamed_in_its_page(document, qualification, slug)
+    if unit is None:
         position = qualification.units.aggregate(top=Max("position"))["top"]
         unit = Unit.objects.create(
             qualification=qualification,
@@ -304,6 +309,23 @@ def _unit_from_page(document: ParsedDocument, qualification: Qualification) -> t
     if changed:
         unit.save(update_fields=[*changed, "updated_at"])
     return unit, False
+
+
+def _unit_renamed_in_its_page(
+    document: ParsedDocument, qualification: Qualification, slug: str
+) -> Unit | None:
+    """Return the unit this file created before, renamed to the page's new title; or None."""
+    previous = (
+        SourceDocument.objects.filter(path=document.path, unit__qualification=qualification)
+        .select_related("unit")
+        .first()
+    )
+    if previous is None or previous.unit is None:
+        return None
+    unit = previous.unit
+    unit.title, unit.slug = document.unit_title, slug
+    unit.save(update_fields=["title", "slug", "updated_at"])
+    return unit
 
 
 def _merge_synopsis(unit: Unit, synopsis: str) -> None:

@@ -154,3 +154,19 @@ def test_it_finds_generic_items_by_similarity_when_a_page_gives_no_other_evidenc
     assert ContentItem.objects.filter(unit=None, kind=ItemKind.TIP).count() == 6
     parsed = unit.source_documents.get().parsed
     assert parsed["generic_start"] == {"Assessment Guidance": 4, "Common Mistakes": 4}
+
+
+@pytest.mark.django_db
+def test_it_renames_a_unit_whose_page_changed_its_title(seeds):
+    content_import_paths(paths=[seeds])
+    unit = Unit.objects.get(slug="customer-service-performance")
+    items = set(unit.items.values_list("uuid", flat=True))
+    _edit(seeds / seed_file("001").name, "Customer service performance", "Service recovery")
+
+    report = content_import_paths(paths=[seeds / seed_file("001").name])
+
+    assert [r.status for r in report.results] == ["updated"]
+    unit.refresh_from_db()
+    assert (unit.title, unit.slug) == ("Service recovery", "service-recovery")
+    assert set(unit.items.values_list("uuid", flat=True)) == items
+    assert Unit.objects.count() == 2
