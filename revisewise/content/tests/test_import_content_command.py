@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from revisewise.content.models import ContentItem, ContentRevision, SourceDocument, Unit
+from revisewise.content.services import content_import_paths
 from revisewise.content.tests.factories import SEEDS_DIR, copy_seeds
 
 
@@ -76,3 +77,22 @@ def test_it_fails_with_each_bad_file_named_and_keeps_the_good_ones(tmp_path):
     assert "Error: empty.md:1: the file is empty" in err.getvalue()
     assert "Files imported: 1 of 2." in out.getvalue()
     assert Unit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_reads_folders_recursively_naming_files_relative_to_the_folder(tmp_path):
+    root = tmp_path / "content"
+    nested = copy_seeds(root / "customer-service", "000")
+    (nested / next(nested.glob("000_*.txt")).name).rename(nested / "journey.md")
+    (root / "README.md").write_text("# About this content\n", encoding="utf-8")
+    (root / "notes.pdf").write_bytes(b"%PDF-1.4")
+    calls: list[tuple[int, int, str]] = []
+
+    report = content_import_paths(paths=[root], progress=lambda *call: calls.append(call))
+
+    assert report.errors == []
+    assert calls == [(1, 1, "customer-service/journey.md")]
+    assert SourceDocument.objects.get().path == "customer-service/journey.md"
+    assert set(ContentItem.objects.values_list("source_file", flat=True)) == {
+        "customer-service/journey.md"
+    }
