@@ -71,9 +71,11 @@ def _source(item: ContentItem, headings: dict[tuple[str, int], str]) -> Source:
     )
 
 
-def unit_content_load(*, unit: Unit) -> UnitContent:
+def unit_content_load(
+    *, unit: Unit, headings: dict[tuple[str, int], str] | None = None
+) -> UnitContent:
     """Read the unit's content (its own and the qualification's shared items) as plain data."""
-    headings = _sections_by_line()
+    headings = _sections_by_line() if headings is None else headings
     pool = [
         _source(item, headings)
         for item in ContentItem.objects.filter(qualification_id=unit.qualification_id).order_by(
@@ -127,16 +129,21 @@ def _refresh(item: Item, candidate: Candidate) -> None:
 
 
 @transaction.atomic
-def items_generate_for_unit(*, unit: Unit, dry_run: bool = False) -> UnitGeneration:
+def items_generate_for_unit(
+    *,
+    unit: Unit,
+    dry_run: bool = False,
+    headings: dict[tuple[str, int], str] | None = None,
+) -> UnitGeneration:
     """Generate the unit's items and store them idempotently.
 
     Same source key -> same row (and uuid): unchanged items are left untouched, changed ones
     updated, items whose source disappeared retired, new ones created. Nothing is written on a
-    dry run.
+    dry run. `headings` lets a caller generating many units read the page sections once.
     """
     started = time.perf_counter()
     result = UnitGeneration(unit_title=unit.title)
-    candidates = generate_unit(unit_content_load(unit=unit))
+    candidates = generate_unit(unit_content_load(unit=unit, headings=headings))
     existing = {item.source_key: item for item in Item.objects.filter(unit=unit)}
     to_create: list[Item] = []
     to_update: list[Item] = []
@@ -211,7 +218,10 @@ def items_generate_all(
     )
     if unit_slug:
         units = units.filter(Q(slug=unit_slug))
-    return [items_generate_for_unit(unit=unit, dry_run=dry_run) for unit in units]
+    headings = _sections_by_line()
+    return [
+        items_generate_for_unit(unit=unit, dry_run=dry_run, headings=headings) for unit in units
+    ]
 
 
 def _review(item: Item, author: User, status: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -90,6 +91,7 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Return the comparison form: lower case, no punctuation, single spaces."""
     text = unicodedata.normalize("NFKD", text.lower())
@@ -115,9 +117,15 @@ def content_tokens(text: str) -> list[str]:
     return [stem_word(word) for word in _WORD.findall(fold(text)) if word not in STOPWORDS]
 
 
+# Generation compares the same few hundred sentences with each other many times over.
+@functools.lru_cache(maxsize=8192)
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(content_tokens(text))
+
+
 def overlap(first: str, second: str) -> float:
     """Return the Dice coefficient of the two texts' content words (0 = nothing shared)."""
-    one, two = set(content_tokens(first)), set(content_tokens(second))
+    one, two = content_words(first), content_words(second)
     if not one or not two:
         return 0.0
     return 2 * len(one & two) / (len(one) + len(two))
@@ -125,10 +133,10 @@ def overlap(first: str, second: str) -> float:
 
 def containment(part: str, whole: str) -> float:
     """Return the share of `part`'s content words that also occur in `whole`."""
-    words = set(content_tokens(part))
+    words = content_words(part)
     if not words:
         return 0.0
-    return len(words & set(content_tokens(whole))) / len(words)
+    return len(words & content_words(whole)) / len(words)
 
 
 def short_id(*parts: str) -> str:

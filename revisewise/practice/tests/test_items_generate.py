@@ -14,7 +14,7 @@ from revisewise.practice.services import (
     item_update,
     items_generate_for_unit,
 )
-from revisewise.practice.tests.factories import performance_unit
+from revisewise.practice.tests.factories import content_item, performance_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,25 @@ def test_it_writes_nothing_on_a_dry_run():
     result = items_generate_for_unit(unit=unit, dry_run=True)
     assert result.created > 30
     assert not Item.objects.exists()
+
+
+def test_it_practises_key_terms_only_when_they_are_real_definitions():
+    unit = performance_unit()
+    content_item(
+        unit=unit,
+        kind="term",
+        name="Churn",
+        text="The rate at which customers stop doing business with an organisation.",
+        position=0,
+    )
+    content_item(
+        unit=unit,
+        kind="term",
+        name="",
+        text="Maintain a positive relationship even when you are unable to deliver the outcome",
+        position=1,
+    )
+    items_generate_for_unit(unit=unit)
+    terms = Item.objects.filter(source_item__kind="term")
+    assert set(terms.values_list("item_type", flat=True)) == {"flashcard", "cloze", "mcq_single"}
+    assert all("Churn" in item.source_sentence for item in terms)
