@@ -6,7 +6,10 @@ from the request.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 
 from revisewise.accounts.models import User
 from revisewise.content.models import Qualification
@@ -24,6 +27,7 @@ from revisewise.scheduling.models import (
     ExamPlan,
     LearnerSchedulerParameters,
     LearnerSchedulingSettings,
+    ReviewLog,
 )
 from revisewise.scheduling.plan import PlanCard, StudyPlan, plan_build
 
@@ -147,3 +151,47 @@ def study_plan_get_for_learner(
         desired_retention=settings.desired_retention,
         parameters=scheduler_parameters_get_for_learner(learner=learner),
     )
+
+
+def review_counts_by_day(*, learner: User, start: date, end: date) -> list[tuple[date, int]]:
+    """Return the learner's number of reviews on each UTC day from `start` to `end` inclusive."""
+    counts = dict(
+        ReviewLog.objects.filter(
+            card__learner=learner,
+            reviewed_at__gte=_midnight(start),
+            reviewed_at__lt=_midnight(end + timedelta(days=1)),
+        )
+        .annotate(day=TruncDate("reviewed_at", tzinfo=UTC))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .values_list("day", "count")
+    )
+    return _each_day(start, end, counts)
+
+
+def due_forecast(*, learner: User, today: date, days: int = 14) -> list[tuple[date, int]]:
+    """Return how many of the learner's cards fall due on each of the next `days` UTC days.
+
+    Cards already overdue are counted on `today`.
+    """
+    end = today + timedelta(days=days - 1)
+    counts: dict[date, int] = {}
+    dues = Card.objects.filter(
+        learner=learner,
+        due__lt=_midnight(end + timedelta(days=1)),
+        item__status__in=LEARNER_VISIBLE_STATUSES,
+    ).values_list("due", flat=True)
+    for due in dues:
+        day = max(today, due.astimezone(UTC).date())
+        counts[day] = counts.get(day, 0) + 1
+    return _each_day(today, end, counts)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _each_day(start: date, end: date, counts: dict[date, int]) -> list[tuple[date, int]]:
+    length = (end - start).days + 1
+    days = [start + timedelta(days=offset) for offset in range(length)]
+    return [(day, counts.get(day, 0)) for day in days]

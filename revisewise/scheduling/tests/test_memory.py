@@ -123,3 +123,10 @@ def test_it_is_deterministic_without_fuzz():
         card, _ = scheduler.review_card(card, Rating.Good, NOON + timedelta(days=30))
         dues.add(card.due)
     assert len(dues) == 1
+
+
+def test_it_knows_a_typical_time_for_every_practice_item_type():
+    from revisewise.practice.models import ItemType
+    from revisewise.scheduling.memory import TYPICAL_RESPONSE_MS
+
+    assert set(ItemType.values) <= set(TYPICAL_RESPONSE_MS)

@@ -10,7 +10,9 @@ from revisewise.practice.models import ItemStatus
 from revisewise.practice.tests.factories import ItemFactory
 from revisewise.scheduling.selectors import (
     cards_list_due,
+    due_forecast,
     mastery_get_for_learner,
+    review_counts_by_day,
     study_plan_get_for_learner,
 )
 from revisewise.scheduling.services import card_review, exam_plan_set
@@ -98,3 +100,33 @@ def test_it_plans_every_visible_item_to_the_exam():
     assert introduced == {item.pk for item in items[1:]}
     assert items[0].pk in {key for day in plan.days for key in day.review_keys}
     assert plan.is_feasible
+
+
+def test_it_counts_reviews_per_day_for_the_learner_only():
+    learner = UserFactory.create()
+    item = ItemFactory.create()
+    for hours in (0, 1, 26):
+        card_review(
+            learner=learner, item=item, rating=3, reviewed_at=LOG_START + timedelta(hours=hours)
+        )
+    card_review(learner=UserFactory.create(), item=item, rating=3, reviewed_at=LOG_START)
+    start = LOG_START.date() - timedelta(days=1)
+    counts = review_counts_by_day(learner=learner, start=start, end=start + timedelta(days=3))
+    assert [count for _, count in counts] == [0, 2, 1, 0]
+    assert counts[0][0] == start
+
+
+def test_it_forecasts_due_reviews_with_overdue_ones_today():
+    learner = UserFactory.create()
+    items = ItemFactory.create_batch(3)
+    for item in items:
+        for days in (0, 1):
+            card_review(
+                learner=learner, item=item, rating=3, reviewed_at=LOG_START + timedelta(days=days)
+            )
+    today = LOG_START.date() + timedelta(days=30)
+    forecast = due_forecast(learner=learner, today=today, days=5)
+    assert len(forecast) == 5
+    assert forecast[0] == (today, 3)
+    assert sum(count for _, count in forecast[1:]) == 0
+    assert due_forecast(learner=UserFactory.create(), today=today, days=5)[0] == (today, 0)
