@@ -39,6 +39,7 @@ from revisewise.content.importers.common import (
     normalise,
 )
 from revisewise.content.importers.files import ContentFile, find_content_files, parse_text_document
+from revisewise.content.importers.tabbed import looks_like_tabbed
 from revisewise.content.models import (
     ContentItem,
     ItemKind,
@@ -103,10 +104,9 @@ def _import_order(files: list[ContentFile]) -> list[ContentFile]:
 
 
 def _peek_is_tabbed(content_file: ContentFile) -> bool:
-    from revisewise.content.importers.tabbed import looks_like_tabbed
-
     try:
-        head = content_file.location.read_bytes()[: settings.CONTENT_MAX_FILE_BYTES]
+        with content_file.location.open("rb") as handle:
+            head = handle.read(settings.CONTENT_MAX_FILE_BYTES)
         return looks_like_tabbed(head.decode("utf-8", errors="replace"))
     except OSError:
         return False
