@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -19,7 +20,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -210,7 +211,8 @@ def _sqlite_ranked(terms: list[str], limit: int) -> list[tuple[int, str, float]]
         return [(pk, snippet or "", -float(score)) for pk, snippet, score in cursor.fetchall()]
 
 
-def _postgres_query(terms: list[str]) -> SearchQuery:
+def postgres_search_query(*, terms: list[str]) -> SearchQuery:
+    """Return the tsquery for plain terms: all must match, the last also as a prefix."""
     last = terms[-1]
     quoted = " ".join(f'"{term}"' for term in terms)
     query = SearchQuery(quoted, config=POSTGRES_CONFIG, search_type="websearch")
@@ -225,9 +227,9 @@ def _postgres_query(terms: list[str]) -> SearchQuery:
     return query
 
 
-def _postgres_ranked(terms: list[str], limit: int) -> list[tuple[int, str, float]]:
-    query = _postgres_query(terms)
-    rows = (
+def _postgres_ranked_rows(terms: list[str]) -> QuerySet[SearchDocument, Any]:
+    query = postgres_search_query(terms=terms)
+    return (
         SearchDocument.objects.filter(search_vector=query)
         .annotate(
             score=SearchRank(F("search_vector"), query),
@@ -244,8 +246,12 @@ def _postgres_ranked(terms: list[str], limit: int) -> list[tuple[int, str, float
             ),
         )
         .order_by("-score", "pk")
-        .values_list("pk", "snippet", "score")[:limit]
+        .values_list("pk", "snippet", "score")
     )
+
+
+def _postgres_ranked(terms: list[str], limit: int) -> list[tuple[int, str, float]]:
+    rows = _postgres_ranked_rows(terms)[:limit]
     return [(pk, snippet or "", float(score)) for pk, snippet, score in rows]
 
 
