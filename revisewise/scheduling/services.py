@@ -156,10 +156,11 @@ def scheduler_optimise_for_learner(
 ) -> LearnerSchedulerParameters | None:
     """Fit FSRS-6 parameters to the learner's reviews once there are enough of them.
 
-    Returns None (and stores nothing) below OPTIMISATION_MIN_REVIEWS. Otherwise appends a
-    LearnerSchedulerParameters row with the date and review count and, by default, rebuilds the
-    learner's cards so their due dates follow the new parameters. Slow (seconds to a minute):
-    run it from a command or a background task, never in a request.
+    Returns None (and stores nothing) below OPTIMISATION_MIN_REVIEWS, and the newest stored row
+    when there has been no review since it was fitted (so running twice fits once). Otherwise
+    appends a LearnerSchedulerParameters row with the date and review count and, by default,
+    rebuilds the learner's cards so their due dates follow the new parameters. Slow (seconds to
+    a minute): run it from a command or a background task, never in a request.
     """
     logs = list(
         ReviewLog.objects.filter(card__learner=learner)
@@ -168,6 +169,9 @@ def scheduler_optimise_for_learner(
     )
     if len(logs) < OPTIMISATION_MIN_REVIEWS:
         return None
+    newest = LearnerSchedulerParameters.objects.filter(learner=learner).first()
+    if newest is not None and newest.review_count == len(logs):
+        return newest
     parameters = optimise_parameters(
         [LoggedReview(card_id, rating, _as_utc(at), ms) for card_id, rating, at, ms in logs]
     )

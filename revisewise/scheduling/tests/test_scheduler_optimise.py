@@ -19,6 +19,7 @@ from revisewise.scheduling.services import (
     OPTIMISATION_MIN_REVIEWS,
     scheduler_optimise_for_learner,
 )
+from revisewise.scheduling.tasks import scheduler_optimise_for_learner_task
 from revisewise.scheduling.tests.factories import review_history
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,10 @@ def test_it_records_the_parameters_with_date_and_review_count():
     assert (row.review_count, row.optimised_at) == (OPTIMISATION_MIN_REVIEWS, NOW)
     assert len(row.parameters) == 21
     assert row.fsrs_version.startswith("6.")
+    # Without new reviews a second run (say the task retried) stores nothing new.
+    again = scheduler_optimise_for_learner_task.enqueue(learner_id=learner.pk)
+    assert again.return_value == row.pk
+    assert LearnerSchedulerParameters.objects.count() == 1
 
 
 def test_it_uses_the_newest_parameters():
