@@ -54,6 +54,18 @@ def find_content_files(paths: list[Path]) -> tuple[list[ContentFile], list[Conte
     return found, missing
 
 
+def read_content_bytes(content_file: ContentFile, *, max_bytes: int) -> bytes:
+    """Return a file's bytes, refusing one over the limit before reading it into memory."""
+    size = content_file.location.stat().st_size
+    if size > max_bytes:
+        raise ContentFileError(
+            f"the file is {size:,} bytes, larger than the limit of {max_bytes:,} bytes "
+            "(CONTENT_MAX_FILE_BYTES)",
+            file=content_file.name,
+        )
+    return content_file.location.read_bytes()
+
+
 def parse_text_document(raw: bytes, *, name: str, max_bytes: int) -> ParsedDocument:
     """Read a page-text or tabbed file's bytes; raise `ContentFileError` when they are unusable."""
     text = decode_content(raw, file=name, max_bytes=max_bytes)

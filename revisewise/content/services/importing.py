@@ -38,7 +38,12 @@ from revisewise.content.importers.common import (
     document_items,
     normalise,
 )
-from revisewise.content.importers.files import ContentFile, find_content_files, parse_text_document
+from revisewise.content.importers.files import (
+    ContentFile,
+    find_content_files,
+    parse_text_document,
+    read_content_bytes,
+)
 from revisewise.content.importers.tabbed import looks_like_tabbed
 from revisewise.content.models import (
     ContentItem,
@@ -114,7 +119,7 @@ def _peek_is_tabbed(content_file: ContentFile) -> bool:
 
 def _import_one(content_file: ContentFile, report: ImportReport) -> None:
     try:
-        raw = content_file.location.read_bytes()
+        raw = read_content_bytes(content_file, max_bytes=settings.CONTENT_MAX_FILE_BYTES)
         with transaction.atomic():
             if content_file.is_yaml:
                 canonical = parse_canonical(
