@@ -150,13 +150,13 @@ class _Call:
             self.prompt_tokens,
             self.completion_tokens,
         )
-        if failure is not None:
-            return _offline(failure, fallback)
         return LlmOutcome(
-            ok=True,
-            mode="llm",
-            content=content,
-            parsed=parsed,
+            ok=failure is None,
+            mode="offline" if failure else "llm",
+            content="" if failure else content,
+            parsed=None if failure else parsed,
+            failure=failure,
+            reason=_reason(failure, fallback) if failure else "",
             prompt_tokens=self.prompt_tokens,
             completion_tokens=self.completion_tokens,
             latency_ms=latency_ms,

@@ -161,6 +161,8 @@ def test_it_falls_back_when_the_reply_is_slower_than_the_timeout(llm_server, set
         "The AI service did not answer in time, so this answer comes from the offline tutor."
     )
     assert elapsed < 1.5
+    assert 300 <= outcome.latency_ms < 1500
+    assert outcome.content == ""
     assert len(llm_server.requests) == 1
     assert LlmCall.objects.get().outcome == "timeout"
 
