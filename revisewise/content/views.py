@@ -43,10 +43,12 @@ def search(request: HttpRequest) -> HttpResponse:
     """Show results for ?q=; an htmx request gets only the results partial of the same page."""
     text = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].strip()
     results = search_results_grouped(text=text, limit=SEARCH_LIMIT) if text else None
-    template = "content/search.html"
     # htmx restoring history without its cache asks for the whole page.
-    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
-        template += "#results"
-    response = render(request, template, {"query": text, "results": results})
+    is_live = bool(
+        request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    )
+    template = "content/search.html#results" if is_live else "content/search.html"
+    context = {"query": text, "results": results, "is_live": is_live}
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -36,6 +36,7 @@ def test_it_shows_results_while_typing_without_reloading(page: Page):
     expect(page.locator(".results-summary")).to_contain_text("escalation crite")
     expect(page.locator(".result-group").first).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
+    expect(page.get_by_role("status")).to_contain_text("for “escalation crite”")
     expect(page).to_have_url(re.compile(r"q=escalation(\+|%20)crite"))
 
 

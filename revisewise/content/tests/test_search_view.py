@@ -58,6 +58,24 @@ def test_it_returns_only_the_results_partial_to_htmx(client, unit):
     assert "<h1" not in html
     assert "2 results for" in html
     assert "HX-Request" in response["Vary"]
+    assert '<div id="search-announcer" hx-swap-oob="innerHTML">2 results for' in html
+
+
+def test_it_has_an_empty_status_region_on_the_full_page(client, unit):
+    html = client.get(URL, {"q": "escalation"}).content.decode()
+
+    assert '<div id="search-announcer" class="visually-hidden" role="status"></div>' in html
+    assert "hx-swap-oob" not in html
+
+
+def test_it_uses_two_queries(client, unit, django_assert_num_queries):
+    UnitFactory.create_batch(3, synopsis="More escalation advice.")
+    search_index_rebuild()
+
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"q": "escalation"})
+
+    assert "5 results for" in response.content.decode()
 
 
 def test_it_returns_the_whole_page_when_htmx_restores_history(client, unit):
