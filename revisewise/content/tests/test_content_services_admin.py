@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from revisewise.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from revisewise.accounts.tests.factories import UserFactory
 from revisewise.content.models import ContentItem, ContentRevision, ItemKind
 from revisewise.content.services import content_item_key, unit_save_revision
@@ -11,8 +12,12 @@ from revisewise.content.tests.factories import ContentItemFactory, UnitFactory
 
 @pytest.fixture
 def author(client):
+    """A superuser signed in who has passed the second factor in this session."""
     user = UserFactory.create(is_staff=True, is_superuser=True)
     client.force_login(user)
+    session = client.session
+    session[TWO_FACTOR_SESSION_KEY] = True
+    session.save()
     return user
 
 
