@@ -462,14 +462,15 @@ def _hand_over(item: ContentItem, qualification: Qualification, scope: list[Cont
 def _near_identical(
     draft: ItemDraft, existing: list[ContentItem], matched: set[int]
 ) -> ContentItem | None:
-    wanted = normalise(draft.name or draft.text)
+    wanted = normalise(draft.name or draft.text).split()
     key = content_item_key(kind=draft.kind, name=draft.name, text=draft.text)
     for item in existing:
         if item.kind != draft.kind or item.pk in matched:
             continue
         if item.key == key:
             return item
-        ratio = difflib.SequenceMatcher(None, wanted, normalise(item.name or item.text)).ratio()
+        words = normalise(item.name or item.text).split()
+        ratio = difflib.SequenceMatcher(None, wanted, words, autojunk=False).ratio()
         if ratio >= NEAR_IDENTICAL_RATIO:
             return item
     return None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from revisewise.content.models import ContentItem, ContentRevision, ItemKind, Unit
+from revisewise.content.models import ContentItem, ContentRevision, ItemKind, SourceDocument, Unit
 from revisewise.content.services import (
     content_import_paths,
     content_item_key,
@@ -170,3 +170,30 @@ def test_it_renames_a_unit_whose_page_changed_its_title(seeds):
     assert (unit.title, unit.slug) == ("Service recovery", "service-recovery")
     assert set(unit.items.values_list("uuid", flat=True)) == items
     assert Unit.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_it_stores_a_reworded_shared_tip_once_and_keeps_the_variant_in_the_source(seeds):
+    first = next(
+        line.strip()
+        for line in (seeds / seed_file("000").name).read_text(encoding="utf-8").splitlines()
+        if "Always link your answers" in line
+    ).removeprefix("\N{BULLET} \N{ELECTRIC LIGHT BULB}")
+    variant = first.replace("ensure you address all parts", "make sure you address every part")
+    _edit(
+        seeds / seed_file("001").name,
+        "    \N{BULLET} \N{ELECTRIC LIGHT BULB}When answering questions about complaint handling",
+        f"    \N{BULLET} \N{ELECTRIC LIGHT BULB}{variant}\n"
+        "    \N{BULLET} \N{ELECTRIC LIGHT BULB}When answering questions about complaint handling",
+    )
+
+    content_import_paths(paths=[seeds])
+
+    shared = ContentItem.objects.filter(unit=None, kind=ItemKind.TIP)
+    assert shared.count() == 6
+    assert shared.get(text=first).source_file == seed_file("000").name
+    assert not shared.filter(text__contains="make sure you address").exists()
+    parsed = SourceDocument.objects.get(path=seed_file("001").name).parsed
+    guidance = next(s for s in parsed["sections"] if s["heading"] == "Assessment Guidance")
+    assert variant in [i["text"] for i in guidance["items"]]
+    assert parsed["generic_start"]["Assessment Guidance"] == 4
