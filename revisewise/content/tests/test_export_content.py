@@ -199,3 +199,20 @@ def test_it_prints_every_qualification_without_an_output(seeded):
 def test_it_refuses_an_unknown_qualification():
     with pytest.raises(CommandError, match="No qualification has the slug 'nope'"):
         call_command("export_content", "--qualification", "nope")
+
+
+@pytest.mark.django_db
+def test_it_makes_listed_units_match_the_yaml_and_keeps_unlisted_units(seeded, tmp_path):
+    document = next(iter(yaml.safe_load_all(_export())))
+    kept, edited = document["units"]
+    del document["units"][0]
+    dropped = edited["items"]["tip"].pop()
+    path = tmp_path / "partial.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+
+    report = content_import_paths(paths=[path])
+
+    assert [(r.unit_title, r.items_deleted) for r in report.results] == [(edited["title"], 1)]
+    assert not ContentItem.objects.filter(uuid=dropped["uuid"]).exists()
+    assert Unit.objects.filter(uuid=kept["uuid"]).exists()
+    assert Unit.objects.get(uuid=edited["uuid"]).position == 0
