@@ -169,7 +169,7 @@ class _Simulation:
                 difficulty=plan_card.difficulty,
                 last_review=plan_card.last_review,
             )
-            due_day = (plan_card.due or plan_card.last_review).date()
+            due_day = self._due_day(plan_card)
             if due_day < self.today:
                 days = elapsed_days(since=plan_card.last_review, now=_at_noon(self.today))
                 recall = retrievability(
@@ -186,6 +186,20 @@ class _Simulation:
         for position, (_, key) in enumerate(overdue):
             self.due[self.today + timedelta(days=position // per_day)].append(key)
             self.backlog.add(key)
+
+    def _due_day(self, plan_card: PlanCard) -> date:
+        """Return the card's due day, earlier if the plan's desired retention asks for it."""
+        assert plan_card.last_review is not None
+        assert plan_card.stability is not None
+        decay = -self.scheduler.parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+        interval = (
+            plan_card.stability / factor * (self.scheduler.desired_retention ** (1 / decay) - 1)
+        )
+        due = plan_card.last_review + timedelta(days=max(interval, 0.0))
+        if plan_card.due is not None:
+            due = min(due, plan_card.due)
+        return due.date()
 
     def run(self, *, new_cards: Sequence[PlanCard]) -> list[PlanDay]:
         consolidation = min(self.days_left // 4, CONSOLIDATION_MAX_DAYS)

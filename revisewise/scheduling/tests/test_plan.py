@@ -142,3 +142,13 @@ def test_it_spreads_the_backlog_over_the_days_left_when_fewer():
         cards=cards, today=TODAY, exam_date=TODAY + timedelta(days=3), daily_capacity=30
     )
     assert [day.backlog_count for day in plan.days] == [10, 10, 10]
+
+
+def test_it_brings_forward_a_review_the_desired_retention_needs_before_the_exam():
+    # Scheduled under a lower target, this card would fall well below 90 % by the exam.
+    card = _learned(1, reviewed_days_ago=1, stability=5.0, due_in_days=60)
+    plan = plan_build(
+        cards=[card], today=TODAY, exam_date=TODAY + timedelta(days=30), daily_capacity=10
+    )
+    assert any(1 in day.review_keys for day in plan.days)
+    assert plan.exam_day_recall[1] >= 0.89
