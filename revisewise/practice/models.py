@@ -15,6 +15,7 @@ Options are stored in canonical order (answers first); `presentation()` shuffles
 from __future__ import annotations
 
 import random
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -153,3 +154,123 @@ class Item(PublicModel):
             explanation=self.explanation,
             response=response,
         )
+
+
+class SessionScope(models.TextChoices):
+    UNIT = "unit", "One unit"
+    QUALIFICATION = "qualification", "A whole qualification"
+    DUE = "due", "Due now"
+
+
+class PracticeSession(PublicModel):
+    """A run of items fixed at start; its progress is derived from its attempts."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    scope = models.CharField(max_length=20, choices=SessionScope.choices)
+    unit = models.ForeignKey(
+        "content.Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="practice_sessions",
+    )
+    qualification = models.ForeignKey(
+        "content.Qualification",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="practice_sessions",
+    )
+    # Item uuids (as strings) in the order they are asked, interleaving units and types.
+    item_order = models.JSONField(default=list)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=SessionScope.values), name="practicesession_scope_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(scope=SessionScope.UNIT) | Q(unit__isnull=False),
+                name="practicesession_unit_scope_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(scope=SessionScope.QUALIFICATION) | Q(qualification__isnull=False),
+                name="practicesession_qualification_scope_has_qualification",
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(finished_at__gte=models.F("started_at")),
+                name="practicesession_finishes_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "started_at"])]
+
+    def __str__(self) -> str:
+        started = f"{self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_scope_display()} session of {self.learner} at {started}"
+
+    @property
+    def item_count(self) -> int:
+        return len(self.item_order)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class Attempt(models.Model):
+    """One answer to one item of a session: appended once, never rewritten.
+
+    The response is stored first; its grade (is_correct, score, graded_at) is written once,
+    straight after, and only while graded_at is still empty. Written answers stay ungraded
+    here until the marking engine records its mark.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="attempts")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_attempts"
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="attempts")
+    # Zero-based index into the session's item_order.
+    position = models.PositiveIntegerField()
+    response = models.JSONField()
+    is_correct = models.BooleanField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Issued with the form: a resubmit of the same form (reload, dropped connection) repeats it.
+    client_token = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "position"], name="attempt_one_per_session_position"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "client_token"], name="attempt_client_token_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(graded_at__isnull=True, is_correct__isnull=True, score__isnull=True)
+                | Q(
+                    graded_at__isnull=False,
+                    is_correct__isnull=False,
+                    score__gte=0,
+                    score__lte=1,
+                ),
+                name="attempt_graded_all_or_nothing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.position + 1} of session {self.session_id}"
+
+    @property
+    def is_graded(self) -> bool:
+        return self.graded_at is not None

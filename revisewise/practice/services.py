@@ -1,24 +1,38 @@
-"""Generate, review and retire practice items."""
+"""Generate, review and retire practice items; run practice sessions and store attempts."""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import zip_longest
 from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from revisewise.accounts.models import User
-from revisewise.content.models import ContentItem, SourceDocument, Unit
+from revisewise.content.models import ContentItem, Qualification, SourceDocument, Unit
 from revisewise.practice.generation import GENERATOR_VERSION, Candidate, UnitContent, generate_unit
 from revisewise.practice.generation.sources import Source
 from revisewise.practice.generation.validator import validate
-from revisewise.practice.models import Item, ItemStatus
+from revisewise.practice.models import (
+    Attempt,
+    Item,
+    ItemStatus,
+    ItemType,
+    PracticeSession,
+    SessionScope,
+)
+from revisewise.practice.selectors import items_list_for_learner
+from revisewise.scheduling.models import Card, ReviewSource
+from revisewise.scheduling.selectors import cards_list_due
+from revisewise.scheduling.services import card_review_answer
 
 SOURCE_REMOVED = "its source is no longer in the content"
 EDITED_SOURCE_CHANGED = "the source changed after an author edited this item: review it"
@@ -284,3 +298,202 @@ def item_update(
     _review(item, author, ItemStatus.APPROVED)
     item.save()
     return item
+
+
+# Practice sessions and attempts ------------------------------------------------------------
+
+# Types marked in parts: their share of marks tells FSRS "hard" from "again".
+PARTIAL_CREDIT_TYPES = frozenset({ItemType.MCQ_MULTI, ItemType.ORDERING, ItemType.MATCHING})
+FLASHCARD_RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
+
+
+def interleave(items: Iterable[Item]) -> list[Item]:
+    """Order items so that units and item types alternate, deterministically.
+
+    Within a unit, types take turns (round robin in type order); across units, units take
+    turns. Ties keep the input order, so the same items always give the same session.
+    """
+    by_unit: dict[int, dict[str, list[Item]]] = {}
+    for item in items:
+        by_unit.setdefault(item.unit_id, {}).setdefault(item.item_type, []).append(item)
+    unit_queues = [_round_robin(list(by_type.values())) for by_type in by_unit.values()]
+    return _round_robin(unit_queues)
+
+
+def _round_robin(queues: list[list[Item]]) -> list[Item]:
+    ordered: list[Item] = []
+    for row in zip_longest(*queues):
+        ordered.extend(item for item in row if item is not None)
+    return ordered
+
+
+def _session_candidates(
+    *,
+    learner: User,
+    scope: str,
+    unit: Unit | None,
+    qualification: Qualification | None,
+    now: datetime,
+) -> list[Item]:
+    if scope == SessionScope.DUE:
+        due = cards_list_due(learner=learner, now=now, qualification=qualification, limit=500)
+        return [card.item for card in due]
+    items = list(items_list_for_learner(learner=learner, unit=unit, qualification=qualification))
+    # Due and never-seen items come first; items reviewed and not yet due fill any space left.
+    waiting = set(
+        Card.objects.filter(learner=learner, item__in=items, due__gt=now).values_list(
+            "item_id", flat=True
+        )
+    )
+    return [item for item in items if item.pk not in waiting] + [
+        item for item in items if item.pk in waiting
+    ]
+
+
+def practice_session_start(
+    *,
+    learner: User,
+    scope: str,
+    unit: Unit | None = None,
+    qualification: Qualification | None = None,
+    limit: int = 20,
+    now: datetime,
+) -> PracticeSession:
+    """Start a session of up to `limit` items, fixing their interleaved order now.
+
+    A unit session needs `unit`, a qualification session `qualification`; a due session takes
+    the learner's due cards (optionally within `qualification`). Raises ValueError when the
+    scope has nothing to practise.
+    """
+    if scope == SessionScope.UNIT and unit is None:
+        raise ValueError("A unit session needs a unit.")
+    if scope == SessionScope.QUALIFICATION and qualification is None:
+        raise ValueError("A qualification session needs a qualification.")
+    candidates = _session_candidates(
+        learner=learner, scope=scope, unit=unit, qualification=qualification, now=now
+    )
+    chosen = interleave(candidates[: max(limit * 3, limit)])[:limit]
+    if not chosen:
+        raise ValueError("There is nothing to practise here yet.")
+    return PracticeSession.objects.create(
+        learner=learner,
+        scope=scope,
+        unit=unit,
+        qualification=qualification or (unit.qualification if unit else None),
+        item_order=[str(item.uuid) for item in chosen],
+        started_at=now,
+    )
+
+
+def attempt_submit(
+    *,
+    learner: User,
+    session: PracticeSession,
+    position: int,
+    response: Any,
+    client_token: str,
+    duration_ms: int | None,
+    now: datetime | None = None,
+) -> Attempt:
+    """Store a learner's answer, then grade it and review the item's FSRS card.
+
+    The answer is committed on its own first, so nothing is lost if grading fails. A repeat
+    submit for the same position or token (a reload, a dropped connection) stores nothing new
+    and returns the first attempt; grading and the card review happen exactly once.
+    """
+    if session.learner_id != learner.pk:
+        raise PermissionError("This session belongs to another learner.")
+    if not 0 <= position < session.item_count:
+        raise ValueError("No such position in this session.")
+    now = now or timezone.now()
+    attempt = _attempt_store(
+        learner=learner,
+        session=session,
+        position=position,
+        response=response,
+        client_token=client_token,
+        duration_ms=duration_ms,
+    )
+    if not attempt.is_graded:
+        _attempt_grade(attempt=attempt, now=now)
+    return attempt
+
+
+def _attempt_store(
+    *,
+    learner: User,
+    session: PracticeSession,
+    position: int,
+    response: Any,
+    client_token: str,
+    duration_ms: int | None,
+) -> Attempt:
+    existing = _attempt_existing(session=session, position=position, client_token=client_token)
+    if existing is not None:
+        return existing
+    item = Item.objects.get(uuid=session.item_order[position])
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                session=session,
+                learner=learner,
+                item=item,
+                position=position,
+                response=response,
+                duration_ms=duration_ms,
+                client_token=client_token,
+            )
+    except IntegrityError:
+        # A concurrent submit of the same answer won the race: return its row.
+        existing = _attempt_existing(session=session, position=position, client_token=client_token)
+        if existing is None:
+            raise
+        return existing
+
+
+def _attempt_existing(
+    *, session: PracticeSession, position: int, client_token: str
+) -> Attempt | None:
+    return (
+        Attempt.objects.select_related("item")
+        .filter(Q(position=position) | Q(client_token=client_token), session=session)
+        .order_by("position")
+        .first()
+    )
+
+
+@transaction.atomic
+def _attempt_grade(*, attempt: Attempt, now: datetime) -> None:
+    item = attempt.item
+    grade = item.grade(attempt.response)
+    if grade.needs_marking:
+        _session_finish_if_done(session=attempt.session, now=now)
+        return
+    # Written once: only the request that finds the grade empty records it and the review.
+    updated = Attempt.objects.filter(pk=attempt.pk, graded_at__isnull=True).update(
+        is_correct=grade.is_correct, score=grade.score, graded_at=now
+    )
+    if updated != 1:
+        attempt.refresh_from_db()
+        return
+    attempt.is_correct, attempt.score, attempt.graded_at = grade.is_correct, grade.score, now
+    is_flashcard = item.item_type == ItemType.FLASHCARD
+    card_review_answer(
+        learner=attempt.learner,
+        item=item,
+        is_correct=grade.is_correct,
+        reviewed_at=now,
+        duration_ms=attempt.duration_ms,
+        score_fraction=grade.score if item.item_type in PARTIAL_CREDIT_TYPES else None,
+        self_rating=FLASHCARD_RATINGS.get(str(attempt.response)) if is_flashcard else None,
+        source=ReviewSource.FLASHCARD if is_flashcard else ReviewSource.PRACTICE,
+    )
+    _session_finish_if_done(session=attempt.session, now=now)
+
+
+def _session_finish_if_done(*, session: PracticeSession, now: datetime) -> None:
+    if session.finished_at is None and session.attempts.count() >= session.item_count:
+        PracticeSession.objects.filter(pk=session.pk, finished_at__isnull=True).update(
+            finished_at=max(now, session.started_at)
+        )
+        session.finished_at = max(now, session.started_at)

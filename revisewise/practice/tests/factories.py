@@ -174,3 +174,52 @@ def performance_unit(unit: Unit | None = None) -> Unit:
         for position, (name, text) in enumerate(bullets):
             content_item(unit=unit, kind=kind, name=name, text=text, position=position)
     return unit
+
+
+def items_of_every_type(*, unit: Unit | None = None) -> dict[str, Item]:
+    """Return one learner-visible item of each type in one unit, keyed by type."""
+    unit = unit or UnitFactory.create(title="Customer service performance")
+    payload_by_type = {
+        ItemType.FLASHCARD: {"back": "Listen, Apologise, Thank, Explain, Resolve."},
+        ItemType.MCQ_SINGLE: payloads.single(
+            answer="Understanding every touchpoint a customer has with an organisation.",
+            distractors=[
+                "Formal agreements that define the expected level of service.",
+                "Giving team members the authority to make decisions quickly.",
+            ],
+        ),
+        ItemType.MCQ_MULTI: payloads.multi(
+            answers=["First Contact Resolution", "Net Promoter Score"],
+            distractors=["Consumer Rights Act 2015"],
+        ),
+        ItemType.TRUE_FALSE: {"answer": False},
+        ItemType.CLOZE: payloads.cloze(answer="Consumer Rights Act 2015", accepted=[]),
+        ItemType.ORDERING: payloads.ordering(["Hear", "Empathise", "Apologise", "Take action"]),
+        ItemType.MATCHING: payloads.matching(
+            [
+                ("CSAT", "Customer Satisfaction Score"),
+                ("FCR", "First Contact Resolution"),
+                ("NPS", "Net Promoter Score"),
+            ]
+        ),
+        ItemType.WRITTEN: {
+            "marking_points": ["Acknowledges the customer's frustration."],
+            "model_answer": "Acknowledge the frustration and apologise sincerely.",
+        },
+    }
+    stems = {
+        ItemType.FLASHCARD: "What does the LATER model stand for?",
+        ItemType.MCQ_SINGLE: "Which of these best describes customer journey mapping?",
+        ItemType.MCQ_MULTI: "Which of these are performance metrics?",
+        ItemType.TRUE_FALSE: "Customer service is just about being polite.",
+        ItemType.CLOZE: "Legislation that affects customer service includes the _____.",
+        ItemType.ORDERING: "Put the steps of the HEAT model in order.",
+        ItemType.MATCHING: "Match each abbreviation to what it stands for.",
+        ItemType.WRITTEN: "Explain how you would de-escalate an angry customer.",
+    }
+    return {
+        item_type: ItemFactory.create(
+            unit=unit, item_type=item_type, stem=stems[item_type], payload=payload
+        )
+        for item_type, payload in payload_by_type.items()
+    }
