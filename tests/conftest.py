@@ -76,10 +76,17 @@ def _new_page(
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
-    """A desktop-sized page on the live server; fails the test if the page raises a JS error."""
+    """A desktop-sized page on the live server; fails the test on any script or console error.
+
+    Console errors include Content-Security-Policy violations and failed requests.
+    """
     context, page = _new_page(browser, live_server.url, DESKTOP)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
     yield page
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
