@@ -10,6 +10,7 @@ from config.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("accounts/", include("revisewise.accounts.urls")),
     path("", include("revisewise.core.urls")),
     path("", include("revisewise.content.urls")),
 ]

@@ -1,0 +1,358 @@
+"""Rules about people: signing up and in, lockout, roles, invitations, imports, second factor."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from revisewise.accounts import totp
+from revisewise.accounts.models import (
+    Centre,
+    Cohort,
+    Invitation,
+    Membership,
+    Role,
+    SignInAttempt,
+    TotpDevice,
+    User,
+)
+from revisewise.accounts.selectors import user_get_by_email
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+class SignInLockedError(Exception):
+    """Too many failed sign-ins for this email from one address: wait before trying again."""
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message says why, for the person holding it."""
+
+
+@dataclass(frozen=True)
+class ImportRowError:
+    row: int
+    message: str
+
+
+class CohortImportError(Exception):
+    """One or more rows of a learner import were wrong; nothing was created."""
+
+    def __init__(self, errors: list[ImportRowError]) -> None:
+        super().__init__(f"{len(errors)} row(s) could not be imported")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DemoCentreLogin:
+    role: str
+    email: str
+    password: str
+
+
+def _username_for(email: str) -> str:
+    base = slugify(email.split("@")[0])[:120] or "person"
+    return f"{base}-{secrets.token_hex(4)}"
+
+
+@transaction.atomic
+def user_create(
+    *, email: str, display_name: str = "", password: str | None = None, is_active: bool = True
+) -> User:
+    """Create a person; without a password they cannot sign in until they accept an invitation."""
+    user = User(
+        email=email.strip().lower(),
+        username=_username_for(email),
+        display_name=display_name.strip(),
+        is_active=is_active,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def user_sign_up(*, email: str, password: str, display_name: str = "") -> User:
+    """Create a learner who studies alone, without a centre."""
+    return user_create(email=email, password=password, display_name=display_name)
+
+
+def _failures_locking(*, email: str, now: datetime) -> bool:
+    window = timedelta(minutes=settings.ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES)
+    most_from_one_address = (
+        SignInAttempt.objects.filter(email=email, succeeded=False, attempted_at__gt=now - window)
+        .values("ip_address")
+        .annotate(failures=Count("pk"))
+        .order_by("-failures")
+        .values_list("failures", flat=True)
+        .first()
+    )
+    return (most_from_one_address or 0) >= settings.ACCOUNTS_SIGN_IN_MAX_FAILURES
+
+
+def sign_in_check(
+    *, request: HttpRequest | None, email: str, password: str, ip_address: str | None
+) -> User | None:
+    """Return the person if the email and password match, recording the attempt.
+
+    Raises SignInLockedError, without checking the password, once one address has failed
+    ACCOUNTS_SIGN_IN_MAX_FAILURES times for this email within the lockout window; the lock lifts
+    as those failures age out of the window. The answer is the same whether or not the account
+    exists.
+    """
+    email = email.strip().lower()
+    now = timezone.now()
+    if _failures_locking(email=email, now=now):
+        raise SignInLockedError
+    user = authenticate(request, username=email, password=password)
+    SignInAttempt.objects.create(
+        email=email, ip_address=ip_address, attempted_at=now, succeeded=user is not None
+    )
+    return user if isinstance(user, User) else None
+
+
+@transaction.atomic
+def membership_grant(*, user: User, cohort: Cohort | None, centre: Centre, role: str) -> Membership:
+    """Give a person a role in a cohort (learners, tutors) or a centre (administrators)."""
+    membership, _ = Membership.objects.get_or_create(
+        user=user, centre=centre, cohort=cohort, role=role
+    )
+    return membership
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def invitation_create(
+    *, invited_by: User, cohort: Cohort, email: str, role: str, base_url: str
+) -> Invitation:
+    """Invite someone to a cohort by email with a single-use link that lasts seven days.
+
+    The link's token is sent once and only its SHA-256 is stored. The email goes after commit.
+    """
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email.strip().lower(),
+        role=role,
+        cohort=cohort,
+        invited_by=invited_by,
+        token_hash=_token_hash(token),
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    link = base_url.rstrip("/") + reverse("accounts:invitation-accept", args=[token])
+    context = {"invitation": invitation, "link": link, "inviter": invited_by}
+    body = render_to_string("accounts/emails/invitation.txt", context)
+    subject = f"You are invited to {cohort.centre.name} on Revisewise"
+    transaction.on_commit(lambda: send_mail(subject, body, None, [invitation.email]))
+    return invitation
+
+
+def invitation_get_usable(*, token: str) -> Invitation:
+    """Return the invitation for this link, or raise InvitationError saying why it is unusable."""
+    invitation = (
+        Invitation.objects.filter(token_hash=_token_hash(token))
+        .select_related("cohort__centre")
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError("This invitation link is not valid. Check that you copied all of it.")
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            "This invitation has already been used. Sign in, or ask your centre for a new one."
+        )
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError(
+            "This invitation has expired. Ask your centre administrator to send a new one."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, display_name: str = "") -> User:
+    """Accept an invitation: create or complete the account, set its password, join the cohort.
+
+    An existing account that can already sign in keeps its password. Raises InvitationError
+    when the link is unknown, used or expired, and ValidationError for a weak password.
+    """
+    invitation = invitation_get_usable(token=token)
+    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    user = user_get_by_email(email=invitation.email)
+    if user is None:
+        user = user_create(email=invitation.email, display_name=display_name, password=password)
+    elif not user.has_usable_password():
+        validate_password(password, user)
+        user.set_password(password)
+        user.display_name = display_name.strip() or user.display_name
+        user.is_active = True
+        user.save(update_fields=["password", "display_name", "is_active"])
+    membership_grant(
+        user=user, cohort=invitation.cohort, centre=invitation.cohort.centre, role=invitation.role
+    )
+    updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_at=timezone.now(), accepted_by=user
+    )
+    if updated != 1:
+        raise InvitationError("This invitation has already been used.")
+    return user
+
+
+def _import_rows(csv_text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    fields = {(name or "").strip().lower() for name in reader.fieldnames or []}
+    if "email" not in fields:
+        raise CohortImportError([ImportRowError(1, "The first row must name an 'email' column.")])
+    return [
+        {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        for row in reader
+    ]
+
+
+def _import_errors(cohort: Cohort, rows: list[dict[str, str]]) -> list[ImportRowError]:
+    errors: list[ImportRowError] = []
+    seen: dict[str, int] = {}
+    members = set(
+        Membership.objects.filter(cohort=cohort, role=Role.LEARNER).values_list(
+            "user__email", flat=True
+        )
+    )
+    members = {email.lower() for email in members}
+    for number, row in enumerate(rows, start=2):
+        email = row.get("email", "").lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(ImportRowError(number, f"'{email}' is not a valid email address."))
+            continue
+        if email in seen:
+            errors.append(ImportRowError(number, f"{email} is also on row {seen[email]}."))
+        elif email in members:
+            errors.append(ImportRowError(number, f"{email} is already a learner in this cohort."))
+        seen.setdefault(email, number)
+        if len(row.get("display_name", "")) > 150:
+            errors.append(ImportRowError(number, "The display name is longer than 150 characters."))
+    return errors
+
+
+@transaction.atomic
+def cohort_import_learners(
+    *, cohort: Cohort, csv_text: str, invited_by: User, base_url: str
+) -> list[Invitation]:
+    """Add the learners listed in a CSV (email, display_name) to a cohort and invite each one.
+
+    Every row is checked first; if any is wrong, CohortImportError lists them all with their row
+    numbers (the header is row 1) and nothing is created.
+    """
+    rows = _import_rows(csv_text)
+    if not rows:
+        raise CohortImportError([ImportRowError(2, "The file has no learners in it.")])
+    errors = _import_errors(cohort, rows)
+    if errors:
+        raise CohortImportError(errors)
+    invitations = []
+    for row in rows:
+        email = row["email"].lower()
+        user = user_get_by_email(email=email) or user_create(
+            email=email, display_name=row.get("display_name", "")
+        )
+        membership_grant(user=user, cohort=cohort, centre=cohort.centre, role=Role.LEARNER)
+        invitations.append(
+            invitation_create(
+                invited_by=invited_by,
+                cohort=cohort,
+                email=email,
+                role=Role.LEARNER,
+                base_url=base_url,
+            )
+        )
+    return invitations
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TotpDevice:
+    """Give a person a new, unconfirmed authenticator secret (replacing any unconfirmed one)."""
+    device, created = TotpDevice.objects.get_or_create(
+        user=user, defaults={"secret": totp.totp_new_secret()}
+    )
+    if not created and not device.is_confirmed:
+        device.secret = totp.totp_new_secret()
+        device.save(update_fields=["secret", "updated_at"])
+    return device
+
+
+@transaction.atomic
+def totp_device_verify(*, user: User, code: str) -> bool:
+    """Check a code from the person's authenticator; a code's time step is accepted only once.
+
+    The first accepted code confirms an enrolling device.
+    """
+    device = TotpDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        return False
+    step = totp.totp_match_step(secret=device.secret, code=code, unix_time=time.time())
+    if step is None or (device.last_used_step is not None and step <= device.last_used_step):
+        return False
+    device.last_used_step = step
+    device.confirmed_at = device.confirmed_at or timezone.now()
+    device.save(update_fields=["last_used_step", "confirmed_at", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def accounts_seed_demo_centre(
+    *, tutor_password: str, learner_password: str, learner_count: int = 4
+) -> tuple[DemoCentreLogin, ...]:
+    """Create (or refresh) the demo centre, its cohort, a tutor and learners; return their logins.
+
+    The cohort studies the first qualification, if any. Safe to run again: it updates passwords
+    and never duplicates people or memberships.
+    """
+    from revisewise.content.models import Qualification
+
+    centre, _ = Centre.objects.get_or_create(
+        slug="demo-training", defaults={"name": "Demo Training Centre"}
+    )
+    cohort, _ = Cohort.objects.get_or_create(centre=centre, name="Business Admin L3, Jan 2027")
+    qualification = Qualification.objects.order_by("pk").first()
+    if qualification is not None and cohort.qualification_id != qualification.pk:
+        cohort.qualification = qualification
+        cohort.save(update_fields=["qualification", "updated_at"])
+    people = [("tutor", "tutor@demo.revisewise.test", "Tara Tutor", tutor_password)]
+    names = ["Amira Khan", "Ben Hughes", "Chloe Evans", "Dylan Price", "Erin Walsh", "Femi Ade"]
+    for number in range(learner_count):
+        name = names[number % len(names)]
+        email = f"learner{number + 1}@demo.revisewise.test"
+        people.append(("learner", email, name, learner_password))
+    logins = []
+    for role, email, name, password in people:
+        user = user_get_by_email(email=email) or user_create(email=email, display_name=name)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        membership_grant(user=user, cohort=cohort, centre=centre, role=role)
+        logins.append(
+            DemoCentreLogin(role=f"{role} ({cohort.name})", email=email, password=password)
+        )
+    return tuple(logins)

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from revisewise.accounts import services, totp
+from revisewise.accounts.forms import (
+    InvitationForm,
+    LearnerImportForm,
+    NewPasswordForm,
+    SignInForm,
+    SignUpForm,
+    TotpCodeForm,
+)
+from revisewise.accounts.middleware import TWO_FACTOR_SESSION_KEY
+from revisewise.accounts.models import User
+from revisewise.accounts.selectors import cohort_get_for_centre_admin, cohort_members
+
+BACKEND = "revisewise.accounts.backends.EmailBackend"
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_in_check(
+                request=request,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except services.SignInLockedError:
+            minutes = settings.ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES
+            form.add_error(
+                None,
+                _(
+                    "Too many unsuccessful attempts. Signing in with this email address is paused "
+                    "for %(minutes)s minutes. Try again later, or reset your password."
+                )
+                % {"minutes": minutes},
+            )
+        else:
+            if user is not None:
+                login(request, user, backend=BACKEND)
+                return redirect(_next_url(request))
+            form.add_error(None, _("That email address and password do not match an account."))
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_sign_up(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Welcome to Revisewise. Your account is ready."))
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+def _form_errors_from(form: NewPasswordForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict") and "email" in error.error_dict:
+        form.add_error(
+            None,
+            _(
+                "We could not create an account with that email address. If you already have one, "
+                "sign in or reset your password."
+            ),
+        )
+    else:
+        form.add_error("password", error.messages)
+
+
+@login_required
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if hasattr(user, "totp_device") and user.totp_device.is_confirmed:
+        return redirect("accounts:two-factor-verify")
+    form = TotpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_verify(user=user, code=form.cleaned_data["code"]):
+            request.session.cycle_key()
+            request.session[TWO_FACTOR_SESSION_KEY] = True
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        form.add_error(
+            "code", _("That code is not right. Check your device's clock and try again.")
+        )
+    device = services.totp_device_start(user=user) if request.method == "GET" else user.totp_device
+    uri = totp.totp_uri(secret=device.secret, account=user.email)
+    context = {"form": form, "secret": device.secret, "uri": uri}
+    return render(request, "accounts/two_factor_enrol.html", context)
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = TotpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_verify(user=user, code=form.cleaned_data["code"]):
+            request.session.cycle_key()
+            request.session[TWO_FACTOR_SESSION_KEY] = True
+            return redirect(_next_url(request))
+        form.add_error("code", _("That code is not right, or has already been used."))
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "accounts/two_factor_verify.html", context)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_get_usable(token=token)
+    except services.InvitationError as error:
+        return render(
+            request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410
+        )
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except ValidationError as error:
+            form.add_error("password", error.messages)
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(
+                request,
+                _("Welcome. You have joined %(cohort)s.") % {"cohort": invitation.cohort.name},
+            )
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    context = {"form": form, "invitation": invitation}
+    return render(request, "accounts/invitation_accept.html", context)
+
+
+@login_required
+def cohort_detail(request: HttpRequest, cohort_uuid: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    cohort = cohort_get_for_centre_admin(user=user, cohort_uuid=cohort_uuid)
+    context = {
+        "cohort": cohort,
+        "members": cohort_members(cohort=cohort),
+        "invite_form": InvitationForm(),
+        "import_form": LearnerImportForm(),
+    }
+    return render(request, "accounts/cohort_detail.html", context)
+
+
+@login_required
+@require_POST
+def cohort_invite(request: HttpRequest, cohort_uuid: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    cohort = cohort_get_for_centre_admin(user=user, cohort_uuid=cohort_uuid)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        services.invitation_create(
+            invited_by=user,
+            cohort=cohort,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/"),
+        )
+        messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+        return redirect("accounts:cohort-detail", cohort_uuid=cohort.uuid)
+    context = {
+        "cohort": cohort,
+        "members": cohort_members(cohort=cohort),
+        "invite_form": form,
+        "import_form": LearnerImportForm(),
+    }
+    return render(request, "accounts/cohort_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def cohort_import(request: HttpRequest, cohort_uuid: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    cohort = cohort_get_for_centre_admin(user=user, cohort_uuid=cohort_uuid)
+    form = LearnerImportForm(request.POST, request.FILES)
+    row_errors: list[services.ImportRowError] = []
+    if form.is_valid():
+        try:
+            invitations = services.cohort_import_learners(
+                cohort=cohort,
+                csv_text=form.cleaned_data["file"],
+                invited_by=user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except services.CohortImportError as error:
+            row_errors = error.errors
+        else:
+            messages.success(
+                request, _("%(count)s learners added and invited.") % {"count": len(invitations)}
+            )
+            return redirect("accounts:cohort-detail", cohort_uuid=cohort.uuid)
+    context = {
+        "cohort": cohort,
+        "members": cohort_members(cohort=cohort),
+        "invite_form": InvitationForm(),
+        "import_form": form,
+        "row_errors": row_errors,
+    }
+    return render(request, "accounts/cohort_detail.html", context, status=400)
