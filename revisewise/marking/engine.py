@@ -1,0 +1,267 @@
+"""The marking engine: per-point verdicts with evidence, a trained overall label, feedback."""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from revisewise.marking import adversarial, features
+from revisewise.marking import text as t
+from revisewise.marking.feedback import TOO_LONG_MESSAGE, build_feedback
+from revisewise.marking.model import Embedder, load_classifier
+from revisewise.marking.types import (
+    Evidence,
+    GradeBand,
+    Label,
+    MarkingRequest,
+    MarkResult,
+    MisconceptionShown,
+    PointVerdict,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+ENGINE_NAME = "revisewise-feature-marker"
+ENGINE_VERSION = "1.0.0"
+MAX_ANSWER_CHARS = adversarial.MAX_ANSWER_CHARS
+MET_THRESHOLD = 0.6
+PARTLY_THRESHOLD = 0.45
+MISCONCEPTION_THRESHOLD = 0.68
+OFF_TOPIC_COSINE = 0.15
+LABEL_ORDER: tuple[Label, ...] = ("correct", "contradictory", "incorrect")
+
+
+class MarkingEngine:
+    """Mark answers with one embedding model and one trained classifier, loaded once."""
+
+    def __init__(
+        self,
+        *,
+        embedder: Embedder | None = None,
+        classifier: Any = None,
+        manifest: dict[str, Any] | None = None,
+    ) -> None:
+        if classifier is None:
+            classifier, manifest = load_classifier()
+        self.embedder = embedder or Embedder()
+        self.classifier = classifier
+        self.manifest = manifest or {}
+        self.class_weights: dict[str, float] = dict(self.manifest.get("class_weights", {}))
+
+    def warm(self) -> None:
+        """Load the embedding model and run one tiny answer through every stage."""
+        self.embedder.warm()
+        self.mark(
+            MarkingRequest(question="Warm up?", answer="Warm up.", reference_answers=("Up.",))
+        )
+
+    def mark(self, request: MarkingRequest) -> MarkResult:
+        """Return the mark for one answer; the same request always gives the same result."""
+        if len(request.answer) > MAX_ANSWER_CHARS:
+            message = TOO_LONG_MESSAGE.format(limit=MAX_ANSWER_CHARS)
+            return self._zero(request, ("too_long",), message)
+        cleaned, injected = adversarial.strip_injection(request.answer)
+        flags: list[str] = ["injection_attempt"] if injected else []
+        if not t.words(cleaned):
+            return self._zero(request, (*flags, "empty"))
+        if adversarial.is_non_english(cleaned):
+            return self._zero(request, (*flags, "non_english"))
+        if adversarial.is_copied_question(cleaned, request.question):
+            return self._zero(request, (*flags, "copied_question"))
+        return self._mark_answer(request, cleaned, flags)
+
+    def _mark_answer(self, request: MarkingRequest, answer: str, flags: list[str]) -> MarkResult:
+        demoted = frozenset(t.stems(t.content_words(request.question)))
+        spans = t.clauses(answer)
+        points = request.marking_points
+        criteria = request.distinction_criteria
+        statements = [m.statement for m in request.misconceptions]
+        corrections = [m.correction for m in request.misconceptions]
+        self.embedder.prefetch(
+            [s.text for s in spans] + list(points) + list(criteria) + statements + corrections
+        )
+        row = features.extract(request.question, request.references, answer, self.embedder)
+        probabilities = self._probabilities(row)
+        verdicts = tuple(self._verdict(p, spans, demoted) for p in points)
+        if self._is_off_topic(row):
+            return self._zero(request, (*flags, "off_topic"), verdicts=verdicts)
+        shown = self._misconceptions(request, spans)
+        label = self._label(probabilities, verdicts, shown)
+        score = self._score(probabilities, verdicts, label)
+        if adversarial.is_bare_list(answer, points):
+            flags.append("bare_list")
+            label = "partially_correct" if label == "correct" else label
+            score = min(score, 0.5)
+        band = self._band(request, score, label, spans)
+        feedback = build_feedback(
+            request=request,
+            verdicts=verdicts,
+            shown=shown,
+            flags=tuple(flags),
+            is_correct=label == "correct",
+        )
+        return MarkResult(
+            label=label,
+            score=round(score, 4),
+            point_verdicts=verdicts,
+            misconceptions_shown=shown,
+            grade_band=band,
+            feedback=feedback,
+            flags=tuple(flags),
+            engine_name=ENGINE_NAME,
+            engine_version=ENGINE_VERSION,
+            probabilities={k: round(v, 4) for k, v in probabilities.items()},
+        )
+
+    def _probabilities(self, row: NDArray[np.float64]) -> dict[str, float]:
+        proba = self.classifier.predict_proba(row.reshape(1, -1))[0]
+        classes = [str(c) for c in self.classifier.classes_]
+        return {label: float(proba[classes.index(label)]) for label in LABEL_ORDER}
+
+    def _label(
+        self,
+        probabilities: dict[str, float],
+        verdicts: tuple[PointVerdict, ...],
+        shown: tuple[MisconceptionShown, ...],
+    ) -> Label:
+        weighted = {k: v * self.class_weights.get(k, 1.0) for k, v in probabilities.items()}
+        label: Label = max(LABEL_ORDER, key=lambda k: weighted[k])
+        if shown and label != "incorrect":
+            return "contradictory"
+        if verdicts and label == "correct" and any(v.verdict == "not_met" for v in verdicts):
+            return "partially_correct"
+        if label == "incorrect" and (
+            probabilities["correct"] >= 0.3 or any(v.verdict != "not_met" for v in verdicts)
+        ):
+            return "partially_correct"
+        return label
+
+    def _score(
+        self, probabilities: dict[str, float], verdicts: tuple[PointVerdict, ...], label: Label
+    ) -> float:
+        score = probabilities["correct"]
+        if verdicts:
+            coverage = sum({"met": 1.0, "partly_met": 0.5}.get(v.verdict, 0.0) for v in verdicts)
+            score = 0.5 * score + 0.5 * coverage / len(verdicts)
+        if label == "contradictory":
+            score = min(score, 0.3)
+        return float(min(1.0, max(0.0, score)))
+
+    def _verdict(self, point: str, spans: list[t.Span], demoted: frozenset[str]) -> PointVerdict:
+        best, similarity = self._best_span(point, spans, demoted)
+        verdict: Verdict = "not_met"
+        if similarity >= MET_THRESHOLD:
+            verdict = "met"
+        elif similarity >= PARTLY_THRESHOLD:
+            verdict = "partly_met"
+        evidence = None
+        if best is not None and verdict != "not_met":
+            evidence = Evidence(start=best.start, end=best.end, text=best.text)
+        return PointVerdict(
+            point=point, verdict=verdict, evidence=evidence, similarity=round(similarity, 4)
+        )
+
+    def _best_span(
+        self, target: str, spans: list[t.Span], demoted: frozenset[str] = frozenset()
+    ) -> tuple[t.Span | None, float]:
+        target_vec = self.embedder.vector(target)
+        target_stems = set(t.stems(t.content_words(target)))
+        # Question demoting: words the question already gives away are no evidence of knowledge.
+        target_stems = (target_stems - demoted) or target_stems
+        best: t.Span | None = None
+        best_sim = 0.0
+        for span in spans:
+            cosine = float(np.dot(self.embedder.vector(span.text), target_vec))  # type: ignore[arg-type]
+            span_stems = set(t.stems(t.content_words(span.text)))
+            recall = len(span_stems & target_stems) / len(target_stems) if target_stems else 0.0
+            similarity = max(cosine, 0.5 * cosine + 0.5 * recall)
+            if similarity > best_sim + 1e-9:
+                best, best_sim = span, similarity
+        return best, best_sim
+
+    def _misconceptions(
+        self, request: MarkingRequest, spans: list[t.Span]
+    ) -> tuple[MisconceptionShown, ...]:
+        shown: list[MisconceptionShown] = []
+        for item in request.misconceptions:
+            span, similarity = self._best_span(item.statement, spans)
+            if span is None or similarity < MISCONCEPTION_THRESHOLD:
+                continue
+            _, to_correction = self._best_span(item.correction, [span])
+            if similarity > to_correction:
+                evidence = Evidence(start=span.start, end=span.end, text=span.text)
+                shown.append(MisconceptionShown(misconception=item, evidence=evidence))
+        return tuple(shown)
+
+    def _is_off_topic(self, row: NDArray[np.float64]) -> bool:
+        names = features.FEATURE_NAMES
+        cos_ref = row[names.index("cos_max")]
+        cos_question = row[names.index("cos_question")]
+        overlap = row[names.index("uni_r")] + row[names.index("question_overlap")]
+        return bool(max(cos_ref, cos_question) < OFF_TOPIC_COSINE and overlap == 0.0)
+
+    def _band(
+        self, request: MarkingRequest, score: float, label: Label, spans: list[t.Span]
+    ) -> GradeBand | None:
+        if not request.pass_criteria and not request.distinction_criteria:
+            return None
+        if label in ("incorrect", "contradictory") or score < 0.5:
+            return "fail"
+        criteria = request.distinction_criteria
+        demoted = frozenset(t.stems(t.content_words(request.question)))
+        meets = all(self._best_span(c, spans, demoted)[1] >= MET_THRESHOLD for c in criteria)
+        if label == "correct" and score >= 0.75 and criteria and meets:
+            return "distinction"
+        return "pass"
+
+    def _zero(
+        self,
+        request: MarkingRequest,
+        flags: tuple[str, ...],
+        message: str | None = None,
+        verdicts: tuple[PointVerdict, ...] | None = None,
+    ) -> MarkResult:
+        if verdicts is None:
+            verdicts = tuple(
+                PointVerdict(point=p, verdict="not_met", evidence=None, similarity=0.0)
+                for p in request.marking_points
+            )
+        else:
+            verdicts = tuple(
+                PointVerdict(
+                    point=v.point, verdict="not_met", evidence=None, similarity=v.similarity
+                )
+                for v in verdicts
+            )
+        band: GradeBand | None = (
+            "fail" if request.pass_criteria or request.distinction_criteria else None
+        )
+        feedback = message or build_feedback(
+            request=request, verdicts=verdicts, shown=(), flags=flags, is_correct=False
+        )
+        return MarkResult(
+            label="incorrect",
+            score=0.0,
+            point_verdicts=verdicts,
+            misconceptions_shown=(),
+            grade_band=band,
+            feedback=feedback,
+            flags=flags,
+            engine_name=ENGINE_NAME,
+            engine_version=ENGINE_VERSION,
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def get_engine() -> MarkingEngine:
+    """Return the process-wide engine, loading the model and classifier on first use."""
+    return MarkingEngine()
+
+
+def mark(request: MarkingRequest) -> MarkResult:
+    """Mark one answer with the cached engine."""
+    return get_engine().mark(request)

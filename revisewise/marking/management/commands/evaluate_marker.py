@@ -1,0 +1,44 @@
+"""Print how closely the marking engine agrees with human labels on a JSONL dataset."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from revisewise.marking.evaluation import evaluate_dataset
+from revisewise.marking.model import load_classifier
+from revisewise.marking.training import file_sha256
+
+
+class Command(BaseCommand):
+    help = "Mark every answer in a JSONL file and print F1, accuracy, latency and memory."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dataset", required=True, type=Path, help="a .jsonl file")
+        parser.add_argument("--json", action="store_true", help="end with one JSON line")
+        parser.add_argument("--limit", type=int, default=None, help="mark only the first N")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["dataset"]
+        if not path.is_file():
+            raise CommandError(f"No such dataset file: {path}")
+        result = evaluate_dataset(path, limit=options["limit"])
+        data = result.as_dict()
+        data["seen_in_training"] = _seen_in_training(path)
+        if data["seen_in_training"]:
+            self.stdout.write(
+                "Note: this file was used to train the classifier, so these numbers are for "
+                "questions seen in training; see docs/marking.md for grouped cross-validation."
+            )
+        for key, value in data.items():
+            self.stdout.write(f"{key:>18}: {value}")
+        if options["json"]:
+            self.stdout.write(json.dumps(data, sort_keys=True))
+
+
+def _seen_in_training(path: Path) -> bool:
+    _, manifest = load_classifier()
+    return file_sha256(path) in set(manifest.get("training_files", {}).values())

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import io
+import json
+
+from django.core.management import call_command
+
+REQUIRED = {
+    "n",
+    "engine",
+    "macro_f1_2way",
+    "accuracy_2way",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "peak_rss_mb",
+}
+THREE_WAY = {"macro_f1_3way", "weighted_f1_3way", "accuracy_3way"}
+QUESTION = "How did you separate the salt from the water?"
+REFERENCE = ["The water was evaporated, leaving the salt."]
+
+
+def _write(path, rows):
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def _run(path, *extra):
+    out = io.StringIO()
+    call_command("evaluate_marker", "--dataset", str(path), "--json", *extra, stdout=out)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def test_it_reports_3way_and_2way_metrics_for_semeval_style_data(engine, tmp_path):
+    path = tmp_path / "semeval.jsonl"
+    rows = [
+        {
+            "question_id": "q1",
+            "question": QUESTION,
+            "reference_answers": REFERENCE,
+            "answer": "Let the water evaporate and the salt is left behind.",
+            "label_2way": "correct",
+            "label_3way": "correct",
+        },
+        {
+            "question_id": "q1",
+            "question": QUESTION,
+            "reference_answers": REFERENCE,
+            "answer": "I used a magnet.",
+            "label_2way": "incorrect",
+            "label_3way": "incorrect",
+        },
+        {
+            "question_id": "q1",
+            "question": QUESTION,
+            "reference_answers": REFERENCE,
+            "answer": "The salt evaporated and left the water.",
+            "label_2way": "incorrect",
+            "label_3way": "contradictory",
+        },
+    ]
+    _write(path, rows)
+    data = _run(path)
+    assert set(data) >= REQUIRED | THREE_WAY
+    assert data["n"] == 3
+    assert 0.0 <= data["macro_f1_3way"] <= 1.0
+    assert data["latency_ms_p95"] >= data["latency_ms_p50"] > 0
+    assert data["seen_in_training"] is False
+
+
+def test_it_leaves_out_3way_metrics_and_maps_saf_labels_to_2way(engine, tmp_path):
+    path = tmp_path / "saf.jsonl"
+    rows = [
+        {
+            "question_id": "1",
+            "question": QUESTION,
+            "reference_answers": REFERENCE,
+            "answer": "Evaporate the water so the salt stays behind.",
+            "label": "Correct",
+        },
+        {
+            "question_id": "1",
+            "question": QUESTION,
+            "reference_answers": [],
+            "answer": "Filter it through paper.",
+            "label": "Incorrect",
+        },
+        {
+            "question_id": "1",
+            "question": QUESTION,
+            "reference_answers": [],
+            "answer": "Boil it.",
+            "label": "Partially correct",
+        },
+    ]
+    _write(path, rows)
+    data = _run(path, "--limit", "2")
+    assert set(data) >= REQUIRED
+    assert not THREE_WAY & set(data)
+    assert data["n"] == 2

@@ -1,0 +1,198 @@
+"""Text handling for marking: tokens, stems, stopwords, negation and clause spans with offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+WORD_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+CLAUSE_RE = re.compile(r"[^.;!?\n]+")
+
+STOPWORDS = wordset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself nor of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will
+    with would you your yours yourself yourselves also it's that's there's i'm you're they're we're
+    can't cannot don't doesn't didn't isn't aren't wasn't weren't won't wouldn't shouldn't couldn't
+    one would get got may might must shall us let like"""
+)
+NEGATIONS = wordset(
+    """not no never none nothing nobody neither nor without cannot can't don't doesn't didn't
+    isn't aren't wasn't weren't won't wouldn't shouldn't couldn't hasn't haven't hadn't n't
+    nowhere"""
+)
+# Generic, domain-free opposites: an answer using one where the reference uses the other is a
+# contradiction cue in any subject.
+ANTONYM_PAIRS = (
+    ("increase", "decrease"),
+    ("more", "less"),
+    ("higher", "lower"),
+    ("high", "low"),
+    ("larger", "smaller"),
+    ("bigger", "smaller"),
+    ("big", "small"),
+    ("large", "small"),
+    ("up", "down"),
+    ("positive", "negative"),
+    ("open", "closed"),
+    ("open", "close"),
+    ("connected", "separated"),
+    ("connected", "disconnected"),
+    ("same", "different"),
+    ("true", "false"),
+    ("yes", "no"),
+    ("hot", "cold"),
+    ("warm", "cool"),
+    ("fast", "slow"),
+    ("faster", "slower"),
+    ("before", "after"),
+    ("always", "never"),
+    ("all", "none"),
+    ("in", "out"),
+    ("on", "off"),
+    ("add", "remove"),
+    ("gain", "lose"),
+    ("rise", "fall"),
+    ("strong", "weak"),
+    ("stronger", "weaker"),
+    ("long", "short"),
+    ("longer", "shorter"),
+    ("heavy", "light"),
+    ("heavier", "lighter"),
+    ("series", "parallel"),
+    ("inside", "outside"),
+    ("absorb", "reflect"),
+    ("attract", "repel"),
+    ("accept", "reject"),
+    ("correct", "incorrect"),
+    ("legal", "illegal"),
+    ("safe", "unsafe"),
+    ("agree", "disagree"),
+    ("allow", "prevent"),
+    ("start", "stop"),
+    ("include", "exclude"),
+    ("maximum", "minimum"),
+    ("most", "least"),
+)
+ANTONYMS: dict[str, frozenset[str]] = {}
+for _a, _b in ANTONYM_PAIRS:
+    ANTONYMS[_a] = ANTONYMS.get(_a, frozenset()) | {_b}
+    ANTONYMS[_b] = ANTONYMS.get(_b, frozenset()) | {_a}
+
+_SUFFIXES = (
+    "ational",
+    "ization",
+    "fulness",
+    "ousness",
+    "iveness",
+    "ations",
+    "ingly",
+    "ation",
+    "ement",
+    "ments",
+    "ment",
+    "ness",
+    "ings",
+    "ing",
+    "ions",
+    "ion",
+    "edly",
+    "ies",
+    "ied",
+    "ers",
+    "est",
+    "ity",
+    "ive",
+    "ous",
+    "ful",
+    "ed",
+    "er",
+    "ly",
+    "es",
+    "s",
+)
+
+
+def stem(word: str) -> str:
+    """Strip a common English suffix: a small, deterministic stand-in for a Porter stemmer."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                return base + "y"
+            if suffix in ("ational", "ation", "ations"):
+                base += "at"
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls":
+                base = base[:-1]
+            return base.rstrip("e") if len(base) > 4 else base
+    return word.rstrip("e") if len(word) > 4 else word
+
+
+def words(text: str) -> list[str]:
+    """Return the lower-case words of `text`."""
+    return [w.lower() for w in WORD_RE.findall(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """Return the lower-case words that are not stopwords."""
+    return [w for w in words(text) if w not in STOPWORDS and w not in NEGATIONS]
+
+
+def stems(tokens: list[str]) -> list[str]:
+    return [stem(t) for t in tokens]
+
+
+def negation_count(text: str) -> int:
+    lowered = text.lower()
+    return sum(1 for w in words(lowered) if w in NEGATIONS) + lowered.count("n't")
+
+
+def stopword_ratio(text: str) -> float:
+    tokens = words(text)
+    if not tokens:
+        return 0.0
+    return sum(1 for t in tokens if t in STOPWORDS) / len(tokens)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def clauses(text: str) -> list[Span]:
+    """Split the answer into sentences and comma/connective clauses, keeping exact offsets."""
+    spans: list[Span] = []
+    for match in CLAUSE_RE.finditer(text):
+        _add_span(spans, text, match.start(), match.end())
+        parts = list(re.finditer(r"[^,]+|(?<=,)", match.group()))
+        pieces = [p for p in parts if p.group().strip()]
+        if len(pieces) > 1:
+            for piece in pieces:
+                _add_span(spans, text, match.start() + piece.start(), match.start() + piece.end())
+    return spans
+
+
+def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and words(text[start:end]):
+        spans.append(Span(start, end, text[start:end]))
+
+
+def demote(tokens: list[str], question_stems: set[str]) -> list[str]:
+    """Remove words whose stems appear in the question ("question demoting")."""
+    return [t for t in tokens if stem(t) not in question_stems]

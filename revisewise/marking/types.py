@@ -1,0 +1,77 @@
+"""Plain, frozen data in and out of the marking engine: no ORM objects cross this line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Label = Literal["correct", "partially_correct", "incorrect", "contradictory"]
+Verdict = Literal["met", "partly_met", "not_met"]
+GradeBand = Literal["pass", "distinction", "fail"]
+
+
+@dataclass(frozen=True)
+class Misconception:
+    statement: str
+    correction: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of the learner's answer: `answer[start:end] == text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PointVerdict:
+    point: str
+    verdict: Verdict
+    evidence: Evidence | None
+    similarity: float
+
+
+@dataclass(frozen=True)
+class MisconceptionShown:
+    misconception: Misconception
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class MarkingRequest:
+    question: str
+    answer: str
+    marking_points: tuple[str, ...] = ()
+    reference_answers: tuple[str, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+    pass_criteria: tuple[str, ...] = ()
+    distinction_criteria: tuple[str, ...] = ()
+    guidance: tuple[str, ...] = ()
+    model_answer: str | None = None
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Return what the answer is compared with: references, else points, else model answer."""
+        if self.reference_answers:
+            return self.reference_answers
+        if self.marking_points:
+            return (" ".join(self.marking_points),)
+        if self.model_answer:
+            return (self.model_answer,)
+        return (self.question,)
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    label: Label
+    score: float
+    point_verdicts: tuple[PointVerdict, ...]
+    misconceptions_shown: tuple[MisconceptionShown, ...]
+    grade_band: GradeBand | None
+    feedback: str
+    flags: tuple[str, ...]
+    engine_name: str
+    engine_version: str
+    probabilities: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
