@@ -1,0 +1,158 @@
+"""Hybrid retrieval: BM25 and sentence embeddings, fused by reciprocal rank.
+
+The learner's qualification is searched first; passages of other qualifications follow only when
+they are relevant on their own. The index is read from `Passage` rows and cached per process
+until the rows change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.db.models import Count, Max
+
+from revisewise.tutor import dense
+from revisewise.tutor.lexical import BM25, Analyser, learn_acronyms
+from revisewise.tutor.models import Passage
+from revisewise.tutor.passages import index_text
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+# Reciprocal rank fusion (Cormack et al. 2009): k=60 is the value from the paper.
+RRF_K = 60
+LEXICAL_WEIGHT = 1.0
+DENSE_WEIGHT = 1.0
+# Below this cosine similarity the best passage is not about the question (docs/tutor.md).
+RELEVANCE_THRESHOLD = 0.19
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage with its scores."""
+
+    passage_id: int
+    qualification_id: int
+    unit_id: int | None
+    section: str
+    text: str
+    score: float
+    lexical: float
+    similarity: float
+    is_in_scope: bool
+
+    @property
+    def is_relevant(self) -> bool:
+        return self.similarity >= RELEVANCE_THRESHOLD
+
+
+@dataclass(frozen=True)
+class _Row:
+    passage_id: int
+    qualification_id: int
+    unit_id: int | None
+    section: str
+    text: str
+
+
+class Index:
+    """Everything needed to search a snapshot of the passages."""
+
+    def __init__(self, rows: Sequence[_Row], vectors: NDArray[np.float32]) -> None:
+        self.rows = list(rows)
+        self.vectors = vectors
+        texts = [index_text(section=row.section, text=row.text) for row in self.rows]
+        self.bm25 = BM25(texts, analyser=Analyser(learn_acronyms(r.text for r in self.rows)))
+
+    @classmethod
+    def load(cls) -> Index:
+        rows, vectors = [], []
+        for passage in Passage.objects.order_by("pk"):
+            rows.append(
+                _Row(
+                    passage.pk,
+                    passage.qualification_id,
+                    passage.unit_id,
+                    passage.section,
+                    passage.text,
+                )
+            )
+            vectors.append(dense.from_bytes(bytes(passage.embedding)))
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=dense.DTYPE)
+        return cls(rows, matrix)
+
+    def search(self, question: str, *, qualification_id: int | None, limit: int) -> list[Hit]:
+        if not self.rows:
+            return []
+        lexical = self.bm25.scores(question)
+        similarity = (self.vectors @ dense.embed([question])[0]).tolist()
+        in_scope = [
+            qualification_id is None or r.qualification_id == qualification_id for r in self.rows
+        ]
+        fused = _fuse(lexical, similarity)
+        hits = [
+            Hit(
+                row.passage_id,
+                row.qualification_id,
+                row.unit_id,
+                row.section,
+                row.text,
+                fused[i],
+                lexical[i],
+                similarity[i],
+                in_scope[i],
+            )
+            for i, row in enumerate(self.rows)
+        ]
+        scoped = sorted((h for h in hits if h.is_in_scope), key=_rank_key)
+        others = sorted((h for h in hits if not h.is_in_scope and h.is_relevant), key=_rank_key)
+        return (scoped + others)[:limit]
+
+
+def _rank_key(hit: Hit) -> tuple[float, int]:
+    return (-hit.score, hit.passage_id)
+
+
+def _ranks(scores: Sequence[float]) -> list[int]:
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    ranks = [0] * len(scores)
+    for rank, index in enumerate(order, start=1):
+        ranks[index] = rank
+    return ranks
+
+
+def _fuse(lexical: Sequence[float], similarity: Sequence[float]) -> list[float]:
+    """Combine two rankings by reciprocal rank; a passage with no shared word gets no BM25 vote."""
+    lexical_ranks, dense_ranks = _ranks(lexical), _ranks(similarity)
+    return [
+        (LEXICAL_WEIGHT / (RRF_K + lexical_ranks[i]) if lexical[i] > 0 else 0.0)
+        + DENSE_WEIGHT / (RRF_K + dense_ranks[i])
+        for i in range(len(lexical))
+    ]
+
+
+_cache: dict[str, tuple[tuple[object, ...], Index]] = {}
+_lock = threading.Lock()
+
+
+def current_index() -> Index:
+    """Return the index for the passages as they are now, rebuilding it only after a change."""
+    version = tuple(
+        Passage.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at")).values()
+    )
+    with _lock:
+        cached = _cache.get("default")
+        if cached and cached[0] == version:
+            return cached[1]
+        index = Index.load()
+        _cache["default"] = (version, index)
+        return index
+
+
+def retrieve(*, question: str, qualification_id: int | None = None, limit: int = 5) -> list[Hit]:
+    """Return the best passages for a question, the learner's qualification first."""
+    return current_index().search(question, qualification_id=qualification_id, limit=limit)

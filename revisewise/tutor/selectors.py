@@ -1,0 +1,113 @@
+"""Reads for the tutor: links to cite, the qualification to search, practice to offer.
+
+Everything read here is published content, visible to anyone who can see the unit pages, so no
+per-learner permission applies; conversations (per learner) will get their own checked selectors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldError
+from django.db.models import Count, Max
+from django.shortcuts import get_object_or_404
+
+from revisewise.content.models import ContentItem, Qualification, Unit
+
+logger = logging.getLogger(__name__)
+PRACTICE_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class UnitLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class QualificationLink:
+    title: str
+    url: str
+    first_unit_url: str | None
+
+
+@dataclass(frozen=True)
+class PracticeLink:
+    text: str
+    url: str | None
+
+
+def unit_links(*, unit_ids: Iterable[int]) -> dict[int, UnitLink]:
+    units = Unit.objects.filter(pk__in=set(unit_ids)).select_related("qualification")
+    return {unit.pk: UnitLink(unit.title, unit.get_absolute_url()) for unit in units}
+
+
+def qualification_links(*, qualification_ids: Iterable[int]) -> dict[int, QualificationLink]:
+    qualifications = Qualification.objects.filter(pk__in=set(qualification_ids)).prefetch_related(
+        "units"
+    )
+    links = {}
+    for qualification in qualifications:
+        first = next(iter(qualification.units.all()), None)
+        links[qualification.pk] = QualificationLink(
+            qualification.title,
+            qualification.get_absolute_url(),
+            first.get_absolute_url() if first else None,
+        )
+    return links
+
+
+def content_fingerprint() -> tuple[object, ...]:
+    """Return a value that changes whenever indexed content is added, edited or removed."""
+    parts: list[object] = []
+    for model in (Qualification, Unit, ContentItem):
+        parts.extend(
+            model.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("updated_at")).values()
+        )
+    return tuple(parts)
+
+
+def qualification_get_by_slug(*, slug: str) -> Qualification:
+    """Return a qualification to scope the tutor to, or raise 404."""
+    return get_object_or_404(Qualification, slug=slug)
+
+
+def qualification_list_for_tutor() -> list[Qualification]:
+    """Return the qualifications a learner can ask about, for the scope picker."""
+    return list(Qualification.objects.order_by("title"))
+
+
+def practice_links_for_units(*, unit_ids: Iterable[int]) -> list[PracticeLink]:
+    """Offer a few practice items on the cited units, when the practice app provides them."""
+    ids = set(unit_ids)
+    if not ids:
+        return []
+    # The practice app is built beside the tutor; until it has items the tutor offers none.
+    try:
+        item_model = getattr(importlib.import_module("revisewise.practice.models"), "Item", None)
+    except ImportError:
+        return []
+    if item_model is None:
+        return []
+    try:
+        items = list(item_model.objects.filter(unit_id__in=ids)[:PRACTICE_LIMIT])
+    except FieldError:
+        logger.warning("practice.Item has no unit field; no practice offered")
+        return []
+    return [_practice_link(item) for item in items]
+
+
+def _practice_link(item: object) -> PracticeLink:
+    text = next(
+        (
+            str(getattr(item, name))
+            for name in ("prompt", "stem", "question", "text")
+            if getattr(item, name, "")
+        ),
+        str(item),
+    )
+    get_url = getattr(item, "get_absolute_url", None)
+    return PracticeLink(text=text, url=get_url() if callable(get_url) else None)

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from revisewise.tutor import views
+
+app_name = "tutor"
+
+urlpatterns = [
+    path("", views.ask, name="ask"),
+    path("<slug:qualification_slug>/", views.ask, name="ask-qualification"),
+]
