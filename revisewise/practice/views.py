@@ -211,7 +211,8 @@ def _item_context(
     if attempt is not None:
         context["grade"] = item.grade(attempt.response)
         context["source"] = _source(item)
-        context["your_answer"] = _describe_response(context["shown"], attempt.response)
+        context["your_answer"] = _response_lines(context["shown"], attempt.response)
+        context["expected"] = _expected_lines(item)
         context["percent"] = round((attempt.score or 0) * 100)
     return context
 
@@ -228,8 +229,8 @@ def _source(item: Item) -> dict[str, str]:
     }
 
 
-def _describe_response(shown: dict[str, Any], response: Any) -> str:
-    """Return the learner's answer in words, as they chose it."""
+def _response_lines(shown: dict[str, Any], response: Any) -> list[str]:
+    """Return the learner's answer in words, one line per choice, as they gave it."""
     kind = shown["item_type"]
     texts = {
         entry["id"]: entry["text"]
@@ -237,15 +238,26 @@ def _describe_response(shown: dict[str, Any], response: Any) -> str:
         for entry in shown.get(key, [])
     }
     if kind == "true_false":
-        return _("True") if response is True else _("False")
+        return [_("True") if response is True else _("False")]
     if kind == "flashcard":
-        return _("You rated it: %(rating)s") % {"rating": str(response).capitalize()}
+        return [_("You rated it: %(rating)s") % {"rating": str(response).capitalize()}]
     if isinstance(response, list):
-        return (
-            " → ".join(texts.get(key, "?") for key in response)
-            if kind == "ordering"
-            else ("; ".join(texts.get(key, "?") for key in response))
-        )
+        return [texts.get(key, "?") for key in response]
     if isinstance(response, dict):
-        return "; ".join(f"{texts.get(k, '?')}: {texts.get(v, '?')}" for k, v in response.items())
-    return str(texts.get(response, response))
+        return [
+            f"{texts.get(left, '?')}: {texts.get(right, '?')}" for left, right in response.items()
+        ]
+    return [str(texts.get(response, response))]
+
+
+def _expected_lines(item: Item) -> list[str]:
+    """Return the right answer, one line per option, step or pair."""
+    payload = item.payload
+    if item.item_type == "mcq_multi":
+        answers = set(payload["answers"])
+        return [entry["text"] for entry in payload["options"] if entry["id"] in answers]
+    if item.item_type == "ordering":
+        return [entry["text"] for entry in payload["steps"]]
+    if item.item_type == "matching":
+        return [f"{pair['left']}: {pair['right']}" for pair in payload["pairs"]]
+    return [item.grade(None).expected]

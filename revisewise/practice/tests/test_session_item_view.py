@@ -70,7 +70,9 @@ def correct_answer(item: Item) -> dict[str, object]:
 
 def _token(client, session, number):
     page = client.get(_item_url(session, number) + "?reveal=1")
-    return TOKEN.search(page.content.decode()).group(1)
+    found = TOKEN.search(page.content.decode())
+    assert found is not None
+    return found.group(1)
 
 
 def test_it_asks_anonymous_visitors_to_sign_in(client, learner, items):
