@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from revisewise.accounts.tests.factories import UserFactory
 from revisewise.content.tests.factories import (
     AwardingBodyFactory,
     QualificationFactory,
@@ -72,3 +73,20 @@ def test_it_uses_one_query_however_many_qualifications(client, django_assert_num
         response = client.get(reverse("content:home"))
 
     assert response.status_code == 200
+
+
+def test_it_offers_sign_in_to_visitors(client):
+    html = client.get(reverse("content:home")).content.decode()
+
+    assert f'<a href="{reverse("accounts:sign-in")}?next=/">Sign in</a>' in html
+
+
+def test_it_offers_sign_out_as_a_post_form_to_people_signed_in(client):
+    client.force_login(UserFactory.create(display_name="Priya <Patel>"))
+
+    html = client.get(reverse("content:home")).content.decode()
+
+    sign_out = reverse("accounts:sign-out")
+    assert f'<form class="account-menu" method="post" action="{sign_out}">' in html
+    assert "csrfmiddlewaretoken" in html
+    assert "Priya &lt;Patel&gt;" in html
