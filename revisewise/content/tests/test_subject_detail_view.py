@@ -27,3 +27,14 @@ def test_it_answers_404_for_an_unknown_subject(client):
     url = reverse("content:subject-detail", kwargs={"slug": "no-such-subject"})
 
     assert client.get(url).status_code == 404
+
+
+def test_it_uses_two_queries(client, django_assert_num_queries):
+    qualification = QualificationFactory.create()
+    QualificationFactory.create_batch(3)
+    url = reverse("content:subject-detail", kwargs={"slug": qualification.subject.slug})
+
+    with django_assert_num_queries(2):
+        response = client.get(url)
+
+    assert response.status_code == 200
