@@ -22,7 +22,11 @@ from revisewise.accounts.forms import (
 )
 from revisewise.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from revisewise.accounts.models import User
-from revisewise.accounts.selectors import cohort_get_for_centre_admin, cohort_members
+from revisewise.accounts.selectors import (
+    cohort_get_for_centre_admin,
+    cohort_members,
+    user_get_by_email,
+)
 
 BACKEND = "revisewise.accounts.backends.EmailBackend"
 
@@ -146,6 +150,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410
         )
+    existing = user_get_by_email(email=invitation.email)
+    had_password = existing is not None and existing.has_usable_password()
     form = NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,6 +163,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("password", error.messages)
         else:
+            if had_password:
+                # The link proves the email, not the right to skip the account's own password.
+                messages.success(request, _("You have joined. Sign in with your usual password."))
+                return redirect("accounts:sign-in")
             login(request, user, backend=BACKEND)
             messages.success(
                 request,
