@@ -69,6 +69,7 @@ from revisewise.content.services.revisions import (
     qualification_save_revision,
     unit_save_revision,
 )
+from revisewise.search.services import search_index_rebuild
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -96,6 +97,8 @@ def content_import_paths(
                 progress(done, len(files), content_file.name)
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run and report.files_imported:
+        search_index_rebuild()
     return report
 
 
