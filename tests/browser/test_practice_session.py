@@ -152,3 +152,32 @@ def test_a_learner_starts_a_unit_session_from_the_practise_page(page: Page, lear
 
     expect(page.get_by_role("heading", name="Question 1 of 20")).to_be_visible()
     assert PracticeSession.objects.get(learner=learner, unit__title="Customer service performance")
+
+
+def test_the_basic_flow_works_without_javascript(browser, live_server, learner, page: Page):
+    unit = Unit.objects.get(title="Customer journey knowledge")
+    session = practice_session_start(
+        learner=learner, scope=SessionScope.UNIT, unit=unit, limit=3, now=timezone.now()
+    )
+    items = [Item.objects.get(uuid=key) for key in session.item_order]
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.add_cookies(page.context.cookies())
+    plain = context.new_page()
+    try:
+        plain.goto(f"/practice/sessions/{session.uuid}/")
+        for number, item in enumerate(items, start=1):
+            expect(plain.get_by_role("heading", name=f"Question {number} of 3")).to_be_visible()
+            _answer_by_keyboard(plain, item)
+            expect(plain).to_have_url(
+                f"{live_server.url}/practice/sessions/{session.uuid}/items/{number}/"
+            )
+            expect(plain.locator(".feedback .source a")).to_be_visible()
+            plain.reload()
+            expect(plain.locator(".practice-progress")).to_have_text(f"{number} of 3 answered")
+            expect(plain.locator("#next-link")).to_be_focused()
+            plain.keyboard.press("Enter")
+        expect(plain.get_by_role("heading", name="Your results")).to_be_visible()
+        plain.screenshot(path=f"{SCREENS}/practice-summary-no-js.png", full_page=True)
+    finally:
+        context.close()
+    assert Attempt.objects.filter(session=session).count() == 3

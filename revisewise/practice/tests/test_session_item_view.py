@@ -262,3 +262,22 @@ def test_the_summary_shows_the_score_and_each_result(client, learner, items):
     for result in ("Right", "Wrong", "Saved for marking"):
         assert f">{result}</td>" in html
     assert f'href="{_item_url(session, 3)}"' in html
+
+
+def test_the_item_page_and_the_submit_use_a_fixed_number_of_queries(
+    client, learner, items, django_assert_num_queries
+):
+    session = _session(learner, items, ItemType.MATCHING, ItemType.CLOZE)
+    client.force_login(learner)
+    client.get(_item_url(session, 1))
+
+    # Session and user, then the session, its item, attempt, next position and answered count.
+    with django_assert_num_queries(7):
+        page = client.get(_item_url(session, 1))
+    found = TOKEN.search(page.content.decode())
+    assert found is not None
+    data = {**correct_answer(items[ItemType.MATCHING]), "token": found.group(1)}
+    with django_assert_num_queries(23):
+        client.post(_submit_url(session, 1), data)
+    with django_assert_num_queries(7):
+        client.get(_item_url(session, 1))
