@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from revisewise.accounts.models import Centre, Cohort, Invitation, Membership, SignInAttempt, User
 
@@ -59,3 +62,12 @@ class SignInAttemptAdmin(admin.ModelAdmin):
     list_filter = ("succeeded",)
     search_fields = ("email",)
     readonly_fields = ("email", "ip_address", "attempted_at", "succeeded")
+
+
+def _admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """Send the admin's sign-in to ours, so its lockout and second factor cannot be skipped."""
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(next_url, login_url=reverse("accounts:sign-in"))
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from revisewise.accounts.models import TotpDevice, User
-from revisewise.accounts.selectors import user_requires_two_factor
+from revisewise.accounts.models import User
+from revisewise.accounts.selectors import user_two_factor_state
 
 TWO_FACTOR_SESSION_KEY = "accounts_two_factor_verified"
 _EXEMPT_URL_NAMES = (
@@ -39,11 +39,11 @@ class TwoFactorMiddleware:
             and not request.session.get(TWO_FACTOR_SESSION_KEY)
             and not _is_exempt(request.path)
         ):
-            device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
-            if device is not None:
+            has_device, required = user_two_factor_state(user=user)
+            if has_device:
                 next_query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('accounts:two-factor-verify')}?{next_query}")
-            if user_requires_two_factor(user=user):
+            if required:
                 return redirect("accounts:two-factor-enrol")
         return self.get_response(request)
 

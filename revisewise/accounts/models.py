@@ -182,6 +182,9 @@ class TotpDevice(TimeStampedModel):
     secret = models.CharField(max_length=64)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(null=True, blank=True)
+    # Wrong codes in a row; at the limit the device refuses every code until `locked_until`.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Authenticator for {self.user}"

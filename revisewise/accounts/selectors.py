@@ -6,7 +6,7 @@ so a tutor of another centre learns nothing, not even that the learner exists.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from revisewise.accounts.models import (
@@ -14,6 +14,7 @@ from revisewise.accounts.models import (
     Cohort,
     Membership,
     Role,
+    TotpDevice,
     User,
 )
 
@@ -45,6 +46,20 @@ def user_requires_two_factor(*, user: User) -> bool:
         .filter(Q(memberships__role__in=STAFF_ROLES) | Q(groups__name=CONTENT_AUTHORS_GROUP))
         .exists()
     )
+
+
+def user_two_factor_state(*, user: User) -> tuple[bool, bool]:
+    """Return (has a confirmed authenticator, must use two-factor sign-in), in one query."""
+    has_device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False)
+    must = Q(memberships__role__in=STAFF_ROLES) | Q(groups__name=CONTENT_AUTHORS_GROUP)
+    state = (
+        User.objects.filter(pk=user.pk)
+        .annotate(has_device=Exists(has_device), must=Exists(User.objects.filter(must, pk=user.pk)))
+        .values_list("has_device", "must")
+        .first()
+    )
+    has, required = state or (False, False)
+    return bool(has), bool(required or user.is_staff or user.is_superuser)
 
 
 def user_is_tutor_of(*, tutor: User, learner: User) -> bool:

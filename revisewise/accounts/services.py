@@ -303,21 +303,34 @@ def totp_device_start(*, user: User) -> TotpDevice:
     return device
 
 
+TOTP_MAX_FAILURES = 5
+
+
 @transaction.atomic
 def totp_device_verify(*, user: User, code: str) -> bool:
     """Check a code from the person's authenticator; a code's time step is accepted only once.
 
-    The first accepted code confirms an enrolling device.
+    The first accepted code confirms an enrolling device. After TOTP_MAX_FAILURES wrong codes in
+    a row the device refuses every code for the sign-in lockout period, so codes cannot be
+    guessed.
     """
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
-    if device is None:
+    now = timezone.now()
+    if device is None or (device.locked_until is not None and device.locked_until > now):
         return False
     step = totp.totp_match_step(secret=device.secret, code=code, unix_time=time.time())
     if step is None or (device.last_used_step is not None and step <= device.last_used_step):
+        device.failed_attempts += 1
+        if device.failed_attempts >= TOTP_MAX_FAILURES:
+            minutes = settings.ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES
+            device.locked_until = now + timedelta(minutes=minutes)
+            device.failed_attempts = 0
+        device.save(update_fields=["failed_attempts", "locked_until", "updated_at"])
         return False
     device.last_used_step = step
-    device.confirmed_at = device.confirmed_at or timezone.now()
-    device.save(update_fields=["last_used_step", "confirmed_at", "updated_at"])
+    device.failed_attempts = 0
+    device.confirmed_at = device.confirmed_at or now
+    device.save(update_fields=["last_used_step", "failed_attempts", "confirmed_at", "updated_at"])
     return True
 
 

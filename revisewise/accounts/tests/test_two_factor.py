@@ -82,11 +82,14 @@ def test_it_keeps_a_staff_member_out_of_the_admin_until_verified(client, time_ma
 
 
 @pytest.mark.django_db
-def test_it_asks_a_staff_member_signing_in_through_the_admin_for_a_code_too(client, time_machine):
-    time_machine.move_to(NOW, tick=False)
+def test_it_sends_the_admins_own_sign_in_page_to_ours(client):
     admin = UserFactory.create(is_staff=True, is_superuser=True)
-    client.post("/admin/login/", {"username": admin.email, "password": PASSWORD})
-    assert client.get("/admin/")["Location"] == ENROL
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": admin.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:sign-in") + "?next=/admin/"
+    assert "_auth_user_id" not in client.session
 
 
 def test_it_refuses_a_code_used_before(client, tutor, time_machine):
@@ -138,3 +141,17 @@ def test_it_asks_a_learner_who_enrolled_for_a_code(client, learner, time_machine
     client.post(reverse("accounts:sign-out"))
     _sign_in(client, learner)
     assert client.get(reverse("content:home"))["Location"].startswith(VERIFY)
+
+
+def test_it_refuses_every_code_for_a_while_after_five_wrong_ones(client, tutor, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    _sign_in(client, tutor)
+    _enrol(client, tutor)
+    time_machine.move_to(NOW + dt.timedelta(minutes=1), tick=False)
+    right = _code(tutor)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        assert not services.totp_device_verify(user=tutor, code=wrong)
+    assert not services.totp_device_verify(user=tutor, code=right)
+    time_machine.move_to(NOW + dt.timedelta(minutes=17), tick=False)
+    assert services.totp_device_verify(user=tutor, code=_code(tutor))
