@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revisewise.accounts.models import User
 from revisewise.content.models import Qualification, Unit
@@ -64,9 +64,14 @@ def practise_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_start(request: HttpRequest) -> HttpResponse:
-    """Start a unit, qualification or due-now session and go to its first item."""
+    """Start a unit, qualification or due-now session and go to its first item.
+
+    A GET (after signing in from a start button) lands on the practise page to choose again.
+    """
+    if request.method == "GET":
+        return redirect("practice:home")
     form = SessionStartForm(request.POST)
     if not form.is_valid():
         return redirect("practice:home")

@@ -181,3 +181,19 @@ def test_the_basic_flow_works_without_javascript(browser, live_server, learner, 
     finally:
         context.close()
     assert Attempt.objects.filter(session=session).count() == 3
+
+
+def test_practice_pages_fit_a_phone_screen(mobile_page: Page, learner, page: Page):
+    unit = Unit.objects.get(title="Customer service performance")
+    session = practice_session_start(
+        learner=learner, scope=SessionScope.UNIT, unit=unit, limit=5, now=timezone.now()
+    )
+    mobile_page.context.add_cookies(page.context.cookies())
+    for name, path in (
+        ("home", "/practice/"),
+        ("item", f"/practice/sessions/{session.uuid}/items/1/"),
+        ("summary", f"/practice/sessions/{session.uuid}/summary/"),
+    ):
+        mobile_page.goto(path)
+        mobile_page.screenshot(path=f"{SCREENS}/practice-mobile-{name}.png", full_page=True)
+        assert mobile_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

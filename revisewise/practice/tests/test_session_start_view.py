@@ -73,8 +73,9 @@ def test_a_due_session_with_nothing_due_says_so(client):
     assert not PracticeSession.objects.exists()
 
 
-def test_starting_a_session_needs_a_signed_in_post(client):
+def test_starting_a_session_needs_a_signed_in_post_and_a_get_goes_to_the_choice(client):
     assert client.post(reverse("practice:session-start"), {"scope": "due"}).status_code == 302
     client.force_login(UserFactory.create())
-    assert client.get(reverse("practice:session-start")).status_code == 405
+    response = client.get(reverse("practice:session-start"))
+    assert response["Location"] == reverse("practice:home")
     assert not PracticeSession.objects.exists()
