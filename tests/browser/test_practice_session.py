@@ -33,7 +33,8 @@ def learner(seeded, page: Page, live_server):
     client = Client()
     client.force_login(learner)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    learner.cookies = [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+    page.context.add_cookies(learner.cookies)
     return learner
 
 
@@ -161,7 +162,7 @@ def test_the_basic_flow_works_without_javascript(browser, live_server, learner, 
     )
     items = [Item.objects.get(uuid=key) for key in session.item_order]
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies(page.context.cookies())
+    context.add_cookies(learner.cookies)
     plain = context.new_page()
     try:
         plain.goto(f"/practice/sessions/{session.uuid}/")
@@ -188,7 +189,7 @@ def test_practice_pages_fit_a_phone_screen(mobile_page: Page, learner, page: Pag
     session = practice_session_start(
         learner=learner, scope=SessionScope.UNIT, unit=unit, limit=5, now=timezone.now()
     )
-    mobile_page.context.add_cookies(page.context.cookies())
+    mobile_page.context.add_cookies(learner.cookies)
     for name, path in (
         ("home", "/practice/"),
         ("item", f"/practice/sessions/{session.uuid}/items/1/"),
