@@ -6,7 +6,7 @@ so a tutor of another centre learns nothing, not even that the learner exists.
 
 from __future__ import annotations
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from revisewise.accounts.models import (
@@ -87,12 +87,19 @@ def learner_get_for_tutor(*, tutor: User, learner_uuid: str) -> User:
 
 
 def cohort_list_for_user(*, user: User) -> QuerySet[Cohort]:
-    """Return the cohorts this person learns in, tutors, or administers through their centre."""
+    """Return the cohorts this person learns in, tutors, or administers through their centre.
+
+    Each cohort carries `is_administered`: whether this person administers its centre.
+    """
+    administers = Membership.objects.filter(
+        user=user, role=Role.CENTRE_ADMIN, centre=OuterRef("centre")
+    )
     return (
         Cohort.objects.filter(
             Q(memberships__user=user, memberships__role__in=[Role.LEARNER, Role.TUTOR])
             | Q(centre__memberships__user=user, centre__memberships__role=Role.CENTRE_ADMIN)
         )
+        .annotate(is_administered=Exists(administers))
         .select_related("centre", "qualification")
         .distinct()
     )

@@ -67,6 +67,8 @@ class DemoCentreLogin:
     role: str
     email: str
     password: str
+    # The base32 authenticator secret of people who must use two-factor sign-in, else empty.
+    totp_secret: str = ""
 
 
 def _username_for(email: str) -> str:
@@ -365,7 +367,17 @@ def accounts_seed_demo_centre(
         user.set_password(password)
         user.save(update_fields=["password"])
         membership_grant(user=user, cohort=cohort, centre=centre, role=role)
+        secret = _demo_totp_secret(user) if role == Role.TUTOR else ""
+        label = f"{role} ({cohort.name})"
         logins.append(
-            DemoCentreLogin(role=f"{role} ({cohort.name})", email=email, password=password)
+            DemoCentreLogin(role=label, email=email, password=password, totp_secret=secret)
         )
     return tuple(logins)
+
+
+def _demo_totp_secret(user: User) -> str:
+    """Enrol a demo person's authenticator up front, so the run command can print its secret."""
+    device, _ = TotpDevice.objects.get_or_create(
+        user=user, defaults={"secret": totp.totp_new_secret(), "confirmed_at": timezone.now()}
+    )
+    return device.secret

@@ -14,6 +14,7 @@ urlpatterns = [
     path("two-factor/set-up/", views.two_factor_enrol, name="two-factor-enrol"),
     path("two-factor/", views.two_factor_verify, name="two-factor-verify"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("cohorts/", views.cohort_list, name="cohort-list"),
     path("cohorts/<uuid:cohort_uuid>/", views.cohort_detail, name="cohort-detail"),
     path("cohorts/<uuid:cohort_uuid>/invite/", views.cohort_invite, name="cohort-invite"),
     path("cohorts/<uuid:cohort_uuid>/import/", views.cohort_import, name="cohort-import"),

@@ -24,6 +24,7 @@ from revisewise.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from revisewise.accounts.models import User
 from revisewise.accounts.selectors import (
     cohort_get_for_centre_admin,
+    cohort_list_for_user,
     cohort_members,
     user_get_by_email,
 )
@@ -175,6 +176,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(settings.LOGIN_REDIRECT_URL)
     context = {"form": form, "invitation": invitation}
     return render(request, "accounts/invitation_accept.html", context)
+
+
+@login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    cohorts = cohort_list_for_user(user=user)
+    return render(request, "accounts/cohort_list.html", {"cohorts": cohorts})
 
 
 @login_required

@@ -18,6 +18,9 @@ def test_it_creates_a_centre_cohort_tutor_and_learners_that_can_sign_in():
     assert [login.role.split(" ")[0] for login in logins] == ["tutor"] + ["learner"] * 4
     tutor = User.objects.get(email=logins[0].email)
     assert tutor.check_password("tutor-demo-passphrase")
+    assert tutor.totp_device.is_confirmed
+    assert logins[0].totp_secret == tutor.totp_device.secret
+    assert all(login.totp_secret == "" for login in logins[1:])
     for login in logins[1:]:
         learner = User.objects.get(email=login.email)
         assert learner.check_password("learner-demo-passphrase")
@@ -26,8 +29,11 @@ def test_it_creates_a_centre_cohort_tutor_and_learners_that_can_sign_in():
 
 @pytest.mark.django_db
 def test_it_can_run_twice_without_duplicating_anyone():
-    for _ in range(2):
+    runs = [
         services.accounts_seed_demo_centre(tutor_password="a-b-c-d-e-f", learner_password="g-h-i-j")
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
     assert Centre.objects.count() == 1
     assert User.objects.count() == 5
     assert Membership.objects.filter(role=Role.LEARNER).count() == 4

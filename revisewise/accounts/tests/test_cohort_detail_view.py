@@ -82,3 +82,18 @@ def test_it_refuses_an_invitation_without_a_csrf_token(centre_admin, cohort):
     response = client.post(_url(cohort, "accounts:cohort-invite"), data)
     assert response.status_code == 403
     assert not Invitation.objects.exists()
+
+
+def test_it_lists_cohorts_linking_only_the_administered_ones(
+    client, centre_admin, tutor, other_tutor, cohort
+):
+    detail = _url(cohort)
+    force_login_verified(client, centre_admin)
+    assert detail in client.get(reverse("accounts:cohort-list")).content.decode()
+    force_login_verified(client, tutor)
+    html = client.get(reverse("accounts:cohort-list")).content.decode()
+    assert f"{cohort.name} · {cohort.centre.name}" in html
+    assert detail not in html
+    force_login_verified(client, other_tutor)
+    html = client.get(reverse("accounts:cohort-list")).content.decode()
+    assert f"{cohort.name} · {cohort.centre.name}" not in html
