@@ -59,12 +59,19 @@ class Report:
         total = sum(1 / o.rank for o in self.outcomes if o.rank is not None)
         return total / len(self.outcomes) if self.outcomes else 0.0
 
+    @property
+    def answered_rate(self) -> float:
+        """The share of questions the tutor would answer rather than refuse."""
+        answered = sum(1 for o in self.outcomes if any(hit.is_relevant for hit in o.retrieved))
+        return answered / len(self.outcomes) if self.outcomes else 0.0
+
     def as_dict(self) -> dict[str, float | int]:
         ordered = sorted(self.latencies_ms) or [0.0]
         return {
             "questions": len(self.outcomes),
             **{f"recall_at_{k}": round(self.recall_at(k), 4) for k in CUTOFFS},
             "mrr": round(self.mrr, 4),
+            "answered_rate": round(self.answered_rate, 4),
             "latency_ms_p50": round(statistics.median(ordered), 1),
             "latency_ms_p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
         }
@@ -109,3 +116,18 @@ def evaluate(questions: list[Question], *, is_scoped: bool = True) -> Report:
         rank = next((i for i, hit in enumerate(hits, 1) if question.is_answered_by(hit)), None)
         outcomes.append(Outcome(question, rank, tuple(hits)))
     return Report(tuple(outcomes), tuple(latencies))
+
+
+def refusal_rate(path: Path) -> float:
+    """Return the share of off-topic questions (JSON Lines of {"question"}) the tutor refuses."""
+    questions = [
+        json.loads(line)["question"]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    refused = sum(
+        1
+        for text in questions
+        if not any(hit.is_relevant for hit in retrieve(question=text, limit=max(CUTOFFS)))
+    )
+    return refused / len(questions) if questions else 0.0

@@ -34,10 +34,15 @@ def test_it_reports_recall_and_mrr_as_json(corpus, tmp_path):
             },
         ],
     )
+    off_topic = tmp_path / "off_topic.jsonl"
+    off_topic.write_text('{"question": "what is the capital of France?"}\n', encoding="utf-8")
     out = StringIO()
-    call_command("evaluate_retrieval", questions=str(path), json=True, stdout=out)
+    call_command(
+        "evaluate_retrieval", questions=str(path), off_topic=str(off_topic), json=True, stdout=out
+    )
     report = json.loads(out.getvalue())
     assert report["questions"] == 3
+    assert report["refusal_rate"] == 1.0
     assert report["recall_at_1"] == pytest.approx(2 / 3, abs=1e-3)
     assert report["recall_at_5"] == pytest.approx(2 / 3, abs=1e-3)
     assert report["mrr"] == pytest.approx(2 / 3, abs=1e-3)

@@ -6,7 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from revisewise.tutor.evaluation import QuestionFileError, evaluate, load_questions
+from revisewise.tutor.evaluation import (
+    QuestionFileError,
+    evaluate,
+    load_questions,
+    refusal_rate,
+)
 from revisewise.tutor.services import tutor_index_refresh
 
 
@@ -18,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument(
             "--split", choices=["dev", "test"], help="only the questions of this split"
+        )
+        parser.add_argument(
+            "--off-topic",
+            type=Path,
+            help="JSON Lines of questions the tutor should refuse; reports refusal_rate",
         )
         parser.add_argument(
             "--unscoped",
@@ -35,8 +45,11 @@ class Command(BaseCommand):
         except QuestionFileError as error:
             raise CommandError(str(error)) from error
         report = evaluate(questions, is_scoped=not options["unscoped"])
+        metrics: dict[str, float | int] = report.as_dict()
+        if options["off_topic"]:
+            metrics["refusal_rate"] = round(refusal_rate(Path(options["off_topic"])), 4)
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict()))
+            self.stdout.write(json.dumps(metrics))
             return
         for outcome in report.outcomes:
             if outcome.rank is None or outcome.rank > 3:
@@ -47,5 +60,5 @@ class Command(BaseCommand):
                     f"    wanted {outcome.question.unit.title} / "
                     f"{', '.join(sorted(outcome.question.sections))}; top was {found}"
                 )
-        for name, value in report.as_dict().items():
+        for name, value in metrics.items():
             self.stdout.write(f"{name}: {value}")
