@@ -50,7 +50,7 @@ class MarkingEngine:
         self.embedder = embedder or Embedder()
         self.classifier = classifier
         self.manifest = manifest or {}
-        self.class_weights: dict[str, float] = dict(self.manifest.get("class_weights", {}))
+        self.correct_threshold = float(self.manifest.get("correct_threshold", 0.5))
 
     def warm(self) -> None:
         """Load the embedding model and run one tiny answer through every stage."""
@@ -128,8 +128,9 @@ class MarkingEngine:
         verdicts: tuple[PointVerdict, ...],
         shown: tuple[MisconceptionShown, ...],
     ) -> Label:
-        weighted = {k: v * self.class_weights.get(k, 1.0) for k, v in probabilities.items()}
-        label: Label = max(LABEL_ORDER, key=lambda k: weighted[k])
+        label: Label = "correct"
+        if probabilities["correct"] < self.correct_threshold:
+            label = max(("contradictory", "incorrect"), key=lambda k: probabilities[k])
         if shown and label != "incorrect":
             return "contradictory"
         if verdicts and label == "correct" and any(v.verdict == "not_met" for v in verdicts):

@@ -105,6 +105,7 @@ def texts_to_embed(question: str, references: tuple[str, ...], answer: str) -> l
         out.append(" ".join(t.demote(t.content_words(ref), q_stems)))
     for piece in (answer, *references):
         out.extend(t.content_words(piece))
+    out.extend(span.text for span in t.clauses(answer))
     return [x for x in out if x]
 
 

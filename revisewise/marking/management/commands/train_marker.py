@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-        parser.add_argument("--classifier", default="hgb", choices=["hgb", "logreg"])
+        parser.add_argument(
+            "--classifier", default="ensemble", choices=["ensemble", "hgb", "logreg"]
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         manifest = train_and_save(
