@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldError
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
 
 from revisewise.content.models import ContentItem, Qualification, Unit
 
@@ -81,33 +82,33 @@ def qualification_list_for_tutor() -> list[Qualification]:
 
 
 def practice_links_for_units(*, unit_ids: Iterable[int]) -> list[PracticeLink]:
-    """Offer a few practice items on the cited units, when the practice app provides them."""
+    """Offer a few learner-visible practice items on the cited units, when practice has them."""
     ids = set(unit_ids)
     if not ids:
         return []
-    # The practice app is built beside the tutor; until it has items the tutor offers none.
+    # The practice app is built beside the tutor: use its items only when they are there.
     try:
-        item_model = getattr(importlib.import_module("revisewise.practice.models"), "Item", None)
+        practice = importlib.import_module("revisewise.practice.models")
     except ImportError:
         return []
-    if item_model is None:
+    item_model = getattr(practice, "Item", None)
+    visible = getattr(practice, "LEARNER_VISIBLE_STATUSES", None)
+    if item_model is None or visible is None:
         return []
     try:
-        items = list(item_model.objects.filter(unit_id__in=ids)[:PRACTICE_LIMIT])
+        items = list(
+            item_model.objects.filter(unit_id__in=ids, status__in=visible).order_by("pk")[
+                :PRACTICE_LIMIT
+            ]
+        )
     except FieldError:
-        logger.warning("practice.Item has no unit field; no practice offered")
+        logger.warning("practice.Item has no unit or status field; no practice offered")
         return []
-    return [_practice_link(item) for item in items]
+    return [PracticeLink(text=str(item.stem), url=_practice_url()) for item in items]
 
 
-def _practice_link(item: object) -> PracticeLink:
-    text = next(
-        (
-            str(getattr(item, name))
-            for name in ("prompt", "stem", "question", "text")
-            if getattr(item, name, "")
-        ),
-        str(item),
-    )
-    get_url = getattr(item, "get_absolute_url", None)
-    return PracticeLink(text=text, url=get_url() if callable(get_url) else None)
+def _practice_url() -> str | None:
+    try:
+        return reverse("practice:home")
+    except NoReverseMatch:
+        return None

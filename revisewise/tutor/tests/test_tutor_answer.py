@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from revisewise.practice.models import ItemStatus
+from revisewise.practice.tests.factories import ItemFactory
 from revisewise.tutor.answer import best_sentences
 from revisewise.tutor.services import tutor_answer
 
@@ -43,3 +45,11 @@ def test_it_keeps_the_sentences_that_answer_the_question(embedding_model):
     )
     kept = best_sentences("when do I escalate a complaint?", text, limit=1)
     assert kept == "Escalate a complaint when it is beyond your authority."
+
+
+def test_it_offers_only_learner_visible_practice_on_the_cited_units(corpus):
+    ItemFactory(unit=corpus.performance, stem="What does NPS measure?")
+    ItemFactory(unit=corpus.performance, stem="A draft item", status=ItemStatus.DRAFT)
+    ItemFactory(unit=corpus.stock, stem="What is stock rotation?")
+    answer = tutor_answer(question="what does NPS stand for?", qualification=corpus.service)
+    assert [link.text for link in answer.practice] == ["What does NPS measure?"]
