@@ -20,7 +20,6 @@ from revisewise.scheduling.models import ReviewLog
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.usefixtures("seeded"),
-    pytest.mark.urls("revisewise.practice.tests.urls"),
 ]
 
 SCREENS = "/tmp/screens"

@@ -12,7 +12,7 @@ from revisewise.practice.services import practice_session_start
 from revisewise.practice.tests.factories import items_of_every_type
 from revisewise.scheduling.models import ReviewLog
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("revisewise.practice.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TOKEN = re.compile(r'name="token" value="([^"]+)"')

@@ -11,7 +11,7 @@ from revisewise.practice.models import ItemType, PracticeSession
 from revisewise.practice.tests.factories import ItemFactory, items_of_every_type
 from revisewise.scheduling.services import card_review
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("revisewise.practice.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_the_practise_page_lists_units_and_what_is_due(client):

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import Client, override_settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from revisewise.accounts.models import User
 from revisewise.content.models import Qualification
@@ -27,8 +27,6 @@ from revisewise.practice.models import Item, ItemType, PracticeSession
 from revisewise.practice.services import items_generate_all
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
-# Until config/urls.py mounts practice, the benchmark serves it as the tests do.
-FALLBACK_URLCONF = "revisewise.practice.tests.urls"
 
 
 class Command(BaseCommand):
@@ -41,13 +39,8 @@ class Command(BaseCommand):
         if options["submits"] < 1:
             raise CommandError("--submits must be at least 1.")
         self._generation()
-        try:
-            reverse("practice:home")
-            urlconf = settings.ROOT_URLCONF
-        except NoReverseMatch:
-            urlconf = FALLBACK_URLCONF
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-        with override_settings(ROOT_URLCONF=urlconf, ALLOWED_HOSTS=hosts):
+        with override_settings(ALLOWED_HOSTS=hosts):
             self._submits(options["submits"])
 
     def _generation(self) -> None:
