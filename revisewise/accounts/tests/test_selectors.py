@@ -6,7 +6,7 @@ from django.http import Http404
 
 from revisewise.accounts import selectors
 from revisewise.accounts.models import CONTENT_AUTHORS_GROUP
-from revisewise.accounts.tests.factories import UserFactory
+from revisewise.accounts.tests.factories import MembershipFactory, UserFactory
 
 
 def test_it_knows_a_tutor_tutors_their_cohorts_learner(tutor, learner):
@@ -23,8 +23,6 @@ def test_it_denies_another_centres_tutor_and_admin(other_tutor, other_centre_adm
 
 
 def test_it_denies_a_learner_over_another_learner(learner, cohort):
-    from revisewise.accounts.tests.factories import MembershipFactory
-
     classmate = MembershipFactory.create(cohort=cohort).user
     assert not selectors.user_is_tutor_of(tutor=classmate, learner=learner)
 

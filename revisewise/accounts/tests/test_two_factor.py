@@ -4,9 +4,12 @@ import datetime as dt
 import time
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.http import HttpResponse
 from django.urls import reverse
 
 from revisewise.accounts import services, totp
+from revisewise.accounts.middleware import TWO_FACTOR_SESSION_KEY, TwoFactorMiddleware
 from revisewise.accounts.models import TotpDevice
 from revisewise.accounts.tests.conftest import PASSWORD
 from revisewise.accounts.tests.factories import UserFactory
@@ -155,3 +158,17 @@ def test_it_refuses_every_code_for_a_while_after_five_wrong_ones(client, tutor, 
     assert not services.totp_device_verify(user=tutor, code=right)
     time_machine.move_to(NOW + dt.timedelta(minutes=17), tick=False)
     assert services.totp_device_verify(user=tutor, code=_code(tutor))
+
+
+def test_it_costs_one_query_per_request_for_a_learner_and_none_once_verified(
+    rf, learner, django_assert_num_queries
+):
+    middleware = TwoFactorMiddleware(lambda request: HttpResponse("ok"))
+    request = rf.get("/")
+    request.user = learner
+    request.session = SessionStore()
+    with django_assert_num_queries(1):
+        assert middleware(request).status_code == 200
+    request.session[TWO_FACTOR_SESSION_KEY] = True
+    with django_assert_num_queries(0):
+        assert middleware(request).status_code == 200
