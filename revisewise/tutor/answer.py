@@ -30,8 +30,8 @@ from revisewise.tutor.selectors import (
 )
 
 OFFLINE = "offline"
-# Parts whose passage scores far below the best one add noise rather than evidence.
-RELATIVE_CUTOFF = 0.6
+# Parts whose passage is much less similar to the question than the best one add noise.
+RELATIVE_CUTOFF = 0.75
 MAX_PARTS = 3
 MAX_SENTENCES = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
@@ -108,8 +108,8 @@ class OfflineComposer:
         relevant = [hit for hit in hits if hit.is_relevant]
         if not relevant:
             return Answer(question=question, mode=self.name)
-        best = relevant[0].score
-        chosen = [hit for hit in relevant if hit.score >= RELATIVE_CUTOFF * best][:MAX_PARTS]
+        best = max(hit.similarity for hit in relevant)
+        chosen = [h for h in relevant if h.similarity >= RELATIVE_CUTOFF * best][:MAX_PARTS]
         unit_ids = {hit.unit_id for hit in chosen if hit.unit_id is not None}
         units = unit_links(unit_ids=unit_ids)
         qualifications = qualification_links(
