@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "revisewise.accounts.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

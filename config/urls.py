@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("revisewise.accounts.urls")),
     path("practice/", include("revisewise.practice.urls")),
+    path("tutor/", include("revisewise.tutor.urls")),
     path("", include("revisewise.core.urls")),
     path("", include("revisewise.content.urls")),
 ]

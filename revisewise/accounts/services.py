@@ -367,7 +367,7 @@ def accounts_seed_demo_centre(
         user.set_password(password)
         user.save(update_fields=["password"])
         membership_grant(user=user, cohort=cohort, centre=centre, role=role)
-        secret = _demo_totp_secret(user) if role == Role.TUTOR else ""
+        secret = totp_device_enrol_demo(user=user) if role == Role.TUTOR else ""
         label = f"{role} ({cohort.name})"
         logins.append(
             DemoCentreLogin(role=label, email=email, password=password, totp_secret=secret)
@@ -375,7 +375,7 @@ def accounts_seed_demo_centre(
     return tuple(logins)
 
 
-def _demo_totp_secret(user: User) -> str:
+def totp_device_enrol_demo(*, user: User) -> str:
     """Enrol a demo person's authenticator up front, so the run command can print its secret."""
     device, _ = TotpDevice.objects.get_or_create(
         user=user, defaults={"secret": totp.totp_new_secret(), "confirmed_at": timezone.now()}

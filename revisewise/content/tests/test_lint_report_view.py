@@ -6,6 +6,7 @@ import pytest
 from django.urls import path
 
 from config.urls import urlpatterns as site_urlpatterns
+from revisewise.accounts.testing import force_login_verified
 from revisewise.accounts.tests.factories import UserFactory
 from revisewise.content.models import ItemKind, SourceDocument, Unit
 from revisewise.content.tests.factories import ContentItemFactory, UnitFactory
@@ -64,7 +65,7 @@ def test_it_refuses_a_learner_who_is_not_staff(client, defective_unit):
 def test_it_lists_each_finding_with_code_severity_unit_and_location_for_staff(
     client, defective_unit
 ):
-    client.force_login(UserFactory(is_staff=True))
+    force_login_verified(client, UserFactory.create(is_staff=True))
     response = client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200
@@ -77,7 +78,7 @@ def test_it_lists_each_finding_with_code_severity_unit_and_location_for_staff(
 
 
 def test_it_filters_by_severity(client, defective_unit):
-    client.force_login(UserFactory(is_staff=True))
+    force_login_verified(client, UserFactory.create(is_staff=True))
     response = client.get(URL, {"severity": "warning"})
     assert [f.code for f in response.context["findings"]] == ["RW201", "RW203"]
     assert response.context["counts"]["error"] == 1

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from revisewise.accounts.testing import force_login_verified
 from revisewise.accounts.tests.factories import UserFactory
 from revisewise.practice.models import ItemStatus
 from revisewise.practice.tests.factories import ItemFactory
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    force_login_verified(client, UserFactory.create(is_staff=True, is_superuser=True))
     return client
 
 

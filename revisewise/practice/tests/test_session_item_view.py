@@ -271,13 +271,14 @@ def test_the_item_page_and_the_submit_use_a_fixed_number_of_queries(
     client.force_login(learner)
     client.get(_item_url(session, 1))
 
-    # Session and user, then the session, its item, attempt, next position and answered count.
-    with django_assert_num_queries(7):
+    # Session and user, the two-factor state (learners may opt in), then the session, its item,
+    # attempt, next position and answered count.
+    with django_assert_num_queries(8):
         page = client.get(_item_url(session, 1))
     found = TOKEN.search(page.content.decode())
     assert found is not None
     data = {**correct_answer(items[ItemType.MATCHING]), "token": found.group(1)}
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         client.post(_submit_url(session, 1), data)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(_item_url(session, 1))

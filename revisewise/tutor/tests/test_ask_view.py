@@ -5,8 +5,6 @@ from django.urls import reverse
 
 from revisewise.accounts.tests.factories import UserFactory
 
-pytestmark = pytest.mark.urls("revisewise.tutor.tests.urls")
-
 
 @pytest.fixture
 def learner_client(client, db):
