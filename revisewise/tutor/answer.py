@@ -24,7 +24,7 @@ from revisewise.tutor.selectors import (
     PracticeLink,
     QualificationLink,
     UnitLink,
-    practice_links_for_units,
+    practice_links_for_passages,
     qualification_links,
     unit_links,
 )
@@ -126,7 +126,11 @@ class OfflineComposer:
             question=question,
             mode=self.name,
             parts=parts,
-            practice=tuple(practice_links_for_units(unit_ids=unit_ids)),
+            practice=tuple(
+                practice_links_for_passages(
+                    passage_ids={hit.passage_id for hit in chosen}, unit_ids=unit_ids
+                )
+            ),
         )
 
 

@@ -6,19 +6,17 @@ per-learner permission applies; conversations (per learner) will get their own c
 
 from __future__ import annotations
 
-import importlib
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldError
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
 from revisewise.content.models import ContentItem, Qualification, Unit
+from revisewise.practice.models import LEARNER_VISIBLE_STATUSES, Item
+from revisewise.tutor.models import Passage
 
-logger = logging.getLogger(__name__)
 PRACTICE_LIMIT = 3
 
 
@@ -81,30 +79,28 @@ def qualification_list_for_tutor() -> list[Qualification]:
     return list(Qualification.objects.order_by("title"))
 
 
-def practice_links_for_units(*, unit_ids: Iterable[int]) -> list[PracticeLink]:
-    """Offer a few learner-visible practice items on the cited units, when practice has them."""
-    ids = set(unit_ids)
-    if not ids:
+def practice_links_for_passages(
+    *, passage_ids: Iterable[int], unit_ids: Iterable[int]
+) -> list[PracticeLink]:
+    """Offer a few learner-visible practice items: first those made from the cited passages'
+    own content, then others on the cited units."""
+    units = set(unit_ids)
+    if not units:
         return []
-    # The practice app is built beside the tutor: use its items only when they are there.
-    try:
-        practice = importlib.import_module("revisewise.practice.models")
-    except ImportError:
-        return []
-    item_model = getattr(practice, "Item", None)
-    visible = getattr(practice, "LEARNER_VISIBLE_STATUSES", None)
-    if item_model is None or visible is None:
-        return []
-    try:
-        items = list(
-            item_model.objects.filter(unit_id__in=ids, status__in=visible).order_by("pk")[
-                :PRACTICE_LIMIT
-            ]
-        )
-    except FieldError:
-        logger.warning("practice.Item has no unit or status field; no practice offered")
-        return []
-    return [PracticeLink(text=str(item.stem), url=_practice_url()) for item in items]
+    sources = Passage.objects.filter(pk__in=set(passage_ids), content_item__isnull=False)
+    source_ids = set(sources.values_list("content_item_id", flat=True))
+    visible = Item.objects.filter(unit_id__in=units, status__in=LEARNER_VISIBLE_STATUSES)
+    from_sources = list(
+        visible.filter(source_item_id__in=source_ids).order_by("pk")[:PRACTICE_LIMIT]
+    )
+    others = list(
+        visible.exclude(pk__in=[item.pk for item in from_sources]).order_by("pk")[
+            : PRACTICE_LIMIT - len(from_sources)
+        ]
+    )
+    return [
+        PracticeLink(text=str(item.stem), url=_practice_url()) for item in from_sources + others
+    ]
 
 
 def _practice_url() -> str | None:

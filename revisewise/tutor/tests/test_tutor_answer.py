@@ -53,3 +53,14 @@ def test_it_offers_only_learner_visible_practice_on_the_cited_units(corpus):
     ItemFactory(unit=corpus.stock, stem="What is stock rotation?")
     answer = tutor_answer(question="what does NPS stand for?", qualification=corpus.service)
     assert [link.text for link in answer.practice] == ["What does NPS measure?"]
+
+
+def test_it_offers_practice_made_from_the_cited_passage_first(corpus):
+    ItemFactory(unit=corpus.performance, stem="An unrelated earlier item")
+    ItemFactory(unit=corpus.performance, stem="Another unrelated item")
+    ItemFactory(unit=corpus.performance, stem="Yet another unrelated item")
+    metrics = corpus.performance.items.get(name="Performance metrics")
+    ItemFactory(unit=corpus.performance, stem="Which metric is NPS?", source_item=metrics)
+    answer = tutor_answer(question="what does NPS stand for?", qualification=corpus.service)
+    assert answer.practice[0].text == "Which metric is NPS?"
+    assert len(answer.practice) == 3

@@ -16,8 +16,8 @@ class Command(BaseCommand):
         if report.errors:
             raise CommandError("\n".join(str(error) for error in report.errors))
         self.stdout.write(
-            f"Demo content: {report.files_imported} files, {len(report.results)} units "
-            f"({report.count('created')} new, {report.count('updated')} updated), "
+            f"Demo content: {report.files_imported} files, "
+            f"{len({result.unit_uuid for result in report.results})} units, "
             f"{report.items_total} content items, {result.items_generated} practice items."
         )
         self.stdout.write("Demo logins (sign in at http://127.0.0.1:8000/accounts/sign-in/):")
