@@ -28,6 +28,8 @@ def test_it_skips_to_the_content_and_tabs_through_it_with_visible_focus(page: Pa
     assert _focused(page, "element.id") == "main"
 
     page.keyboard.press("Tab")
+    assert _focused(page, "element.textContent.trim()") == "Sign in to practise this unit"
+    page.keyboard.press("Tab")
     assert _focused(page, "element.textContent.trim()") == "Synopsis"
     assert _focused(page, "getComputedStyle(element).backgroundColor") == FOCUS_COLOUR
     for _step in range(3):
