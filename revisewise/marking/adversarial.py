@@ -61,7 +61,7 @@ def is_copied_question(answer: str, question: str) -> bool:
         return False
     question_stems = set(t.stems(t.content_words(question)))
     novel = answer_stems - question_stems
-    return len(novel) <= max(1, len(answer_stems) // 10) and len(answer_stems) >= 2
+    return len(novel) <= len(answer_stems) // 10 and len(answer_stems) >= 2
 
 
 _CONNECTIVES = wordset(

@@ -81,8 +81,15 @@ class MarkingEngine:
         criteria = request.distinction_criteria
         statements = [m.statement for m in request.misconceptions]
         corrections = [m.correction for m in request.misconceptions]
+        # One batch for every text this answer needs: a single forward pass is the latency.
         self.embedder.prefetch(
-            [s.text for s in spans] + list(points) + list(criteria) + statements + corrections
+            [
+                *features.texts_to_embed(request.question, request.references, answer),
+                *points,
+                *criteria,
+                *statements,
+                *corrections,
+            ]
         )
         row = features.extract(request.question, request.references, answer, self.embedder)
         probabilities = self._probabilities(row)
