@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "revisewise.scheduling",
     "revisewise.marking",
     "revisewise.tutor",
+    "revisewise.progress",
     "revisewise.llmlog",
     "revisewise.search",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("revisewise.accounts.urls")),
     path("practice/", include("revisewise.practice.urls")),
     path("tutor/", include("revisewise.tutor.urls")),
+    path("progress/", include("revisewise.progress.urls")),
     path("", include("revisewise.core.urls")),
     path("", include("revisewise.content.urls")),
 ]
