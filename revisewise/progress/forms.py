@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +18,25 @@ MAX_DAYS_AHEAD = 730
 MAX_DAILY_CAPACITY = 1000
 
 
+class UuidChoiceField(forms.ModelChoiceField[Qualification]):
+    """Choose by UUID, treating a malformed UUID like any other choice not in the list."""
+
+    def to_python(self, value: Any) -> Qualification | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from error
+
+
 class ExamPlanForm(forms.Form):
     """Validate an exam date after `today` and the daily capacity and target retention.
 
     Retention is asked for as a whole percentage (70-97), the way learners think of it.
     """
 
-    qualification = forms.ModelChoiceField(
+    qualification = UuidChoiceField(
         queryset=Qualification.objects.none(),
         to_field_name="uuid",
         label=_("Qualification"),
