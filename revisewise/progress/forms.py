@@ -87,6 +87,19 @@ class ExamPlanForm(forms.Form):
         field = self.fields["qualification"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = qualifications
+        for name, each in self.fields.items():
+            if each.help_text:
+                each.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self) -> None:
+        """Validate, then point each invalid control at its error so screen readers read it."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                described = widget.attrs.get("aria-describedby", "")
+                widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
+                widget.attrs["aria-invalid"] = "true"
 
     def clean_exam_date(self) -> date:
         exam_date: date = self.cleaned_data["exam_date"]
