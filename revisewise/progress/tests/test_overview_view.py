@@ -6,8 +6,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from revisewise.practice.models import ItemType, SessionScope
+from revisewise.content.models import ItemKind
+from revisewise.content.tests.factories import ContentItemFactory, UnitFactory
+from revisewise.practice.models import Item, ItemType, PracticeSession, SessionScope
 from revisewise.practice.services import attempt_submit, practice_session_start
+from revisewise.practice.tests.factories import items_of_every_type
 from revisewise.scheduling.models import ReviewLog
 from revisewise.scheduling.services import card_review_answer
 
@@ -78,3 +81,80 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign-in"))
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(("extra_qualifications", "queries"), [(0, 10), (1, 13)])
+def test_it_pins_its_query_count(
+    client, learner, items, extra_qualifications, queries, django_assert_num_queries
+):
+    for kind in (ItemType.TRUE_FALSE, ItemType.CLOZE, ItemType.MCQ_SINGLE):
+        card_review_answer(learner=learner, item=items[kind], is_correct=True, reviewed_at=NOW)
+    for _extra in range(extra_qualifications):
+        items_of_every_type(unit=UnitFactory.create(title="Another qualification's unit"))
+    client.force_login(learner)
+    client.get(URL)
+
+    with django_assert_num_queries(queries):
+        assert client.get(URL).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_charts_mastery_by_learning_objective(client, learner, items):
+    unit = items[ItemType.CLOZE].unit
+    practised = ContentItemFactory.create(
+        unit=unit, kind=ItemKind.OBJECTIVE, name="", text="Explain the <HEAT> model", position=1
+    )
+    untouched = ContentItemFactory.create(
+        unit=unit, kind=ItemKind.OBJECTIVE, name="", text="Name the relevant acts", position=2
+    )
+    Item.objects.filter(pk=items[ItemType.CLOZE].pk).update(objective=practised)
+    Item.objects.filter(pk=items[ItemType.MCQ_SINGLE].pk).update(objective=untouched)
+    card_review_answer(
+        learner=learner, item=items[ItemType.CLOZE], is_correct=True, reviewed_at=NOW
+    )
+    client.force_login(learner)
+
+    response = client.get(URL)
+
+    chart = response.context["progress"][0]["objective_chart"]
+    assert [bar.label for bar in chart.bars] == [
+        "Explain the <HEAT> model",
+        "Name the relevant acts",
+    ]
+    assert chart.bars[0].value > 0.9
+    assert chart.bars[1].width == 0
+    html = response.content.decode()
+    assert "Explain the &lt;HEAT&gt; model" in html
+    assert "Explain the <HEAT> model" not in html
+    assert '<title id="objectives-' in html
+
+
+@time_machine.travel(NOW + timedelta(days=30), tick=False)
+def test_it_offers_a_due_now_session_that_starts_from_the_page(client, learner, items):
+    card_review_answer(
+        learner=learner, item=items[ItemType.CLOZE], is_correct=True, reviewed_at=NOW
+    )
+    client.force_login(learner)
+
+    html = client.get(URL).content.decode()
+
+    assert f'action="{reverse("practice:session-start")}"' in html
+    assert '<input type="hidden" name="scope" value="due">' in html
+    assert "1 question due now" in html
+    response = client.post(reverse("practice:session-start"), {"scope": "due"})
+    session = PracticeSession.objects.get(learner=learner)
+    assert session.scope == SessionScope.DUE
+    assert session.item_order == [str(items[ItemType.CLOZE].uuid)]
+    assert response.status_code == 302
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_says_when_nothing_is_due(client, learner, items):
+    client.force_login(learner)
+
+    html = client.get(URL).content.decode()
+
+    assert "Nothing is due for review right now." in html
+    assert 'name="scope" value="due"' not in html
+    assert "Not started: 8 questions to practise." in html

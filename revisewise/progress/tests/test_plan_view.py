@@ -6,9 +6,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from revisewise.content.tests.factories import UnitFactory
 from revisewise.practice.models import ItemType
+from revisewise.practice.tests.factories import items_of_every_type
 from revisewise.scheduling.models import ExamPlan, LearnerSchedulingSettings
-from revisewise.scheduling.services import exam_plan_set, learner_settings_update
+from revisewise.scheduling.services import (
+    card_review_answer,
+    exam_plan_set,
+    learner_settings_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +132,23 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign-in"))
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(("exams", "queries"), [(1, 11), (2, 16)])
+def test_it_pins_its_query_count(client, learner, items, exams, queries, django_assert_num_queries):
+    qualifications = [items[ItemType.CLOZE].qualification]
+    qualifications += [
+        items_of_every_type(unit=UnitFactory.create())[ItemType.CLOZE].qualification
+        for _extra in range(exams - 1)
+    ]
+    for qualification in qualifications:
+        exam_plan_set(learner=learner, qualification=qualification, exam_date=date(2026, 5, 1))
+    card_review_answer(
+        learner=learner, item=items[ItemType.CLOZE], is_correct=True, reviewed_at=NOW
+    )
+    client.force_login(learner)
+    client.get(URL)
+
+    with django_assert_num_queries(queries):
+        assert client.get(URL).status_code == 200
