@@ -13,8 +13,9 @@ from datetime import date
 
 CHART_WIDTH = 600
 CHART_HEIGHT = 160
-# Space under the bars for the day labels.
+# Space under the bars for the day labels, and above them for the scale's top value.
 AXIS_HEIGHT = 20
+TOP_PADDING = 16
 BAR_GAP = 2
 ROW_HEIGHT = 22
 LABEL_EVERY = 7
@@ -39,6 +40,8 @@ class AxisLabel:
     text: str
     x: float
     y: float
+    # SVG text-anchor: "start", "middle" or "end".
+    anchor: str = "start"
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ class Chart:
     def baseline(self) -> int:
         """Return the y of the axis under vertical bars."""
         return self.height - AXIS_HEIGHT
+
+    @property
+    def top(self) -> int:
+        """Return the y a bar of the maximum value reaches."""
+        return TOP_PADDING
 
     @property
     def bar_area(self) -> int:
@@ -86,9 +94,11 @@ def daily_bar_chart(series: Sequence[tuple[date, int]], *, title: str, descripti
     """Return vertical bars, one per day, heights proportional to the counts.
 
     The tallest bar fills the plot area; with no counts at all every bar has height 0.
-    Every LABEL_EVERY-th day (and the first) carries an axis label.
+    Every LABEL_EVERY-th day counting back from the last carries an axis label, so the newest
+    day is always labelled; the last label ends at the right edge so it is never cut off.
     """
-    plot_height = CHART_HEIGHT - AXIS_HEIGHT
+    baseline = CHART_HEIGHT - AXIS_HEIGHT
+    plot_height = baseline - TOP_PADDING
     maximum = max((count for _, count in series), default=0)
     slot = CHART_WIDTH / len(series) if series else CHART_WIDTH
     bars = []
@@ -102,13 +112,13 @@ def daily_bar_chart(series: Sequence[tuple[date, int]], *, title: str, descripti
                 value=count,
                 value_text=str(count),
                 x=round(x + BAR_GAP / 2, 2),
-                y=round(plot_height - height, 2),
+                y=round(baseline - height, 2),
                 width=round(max(slot - BAR_GAP, 1.0), 2),
                 height=round(height, 2),
             )
         )
-        if position % LABEL_EVERY == 0:
-            labels.append(AxisLabel(text=day_label(day), x=round(x, 2), y=CHART_HEIGHT - 5))
+        if (len(series) - 1 - position) % LABEL_EVERY == 0:
+            labels.append(_day_axis_label(day, x + slot / 2, is_last=position == len(series) - 1))
     return Chart(
         title=title,
         description=description,
@@ -118,6 +128,15 @@ def daily_bar_chart(series: Sequence[tuple[date, int]], *, title: str, descripti
         labels=tuple(labels),
         maximum=maximum,
     )
+
+
+def _day_axis_label(day: date, centre: float, *, is_last: bool) -> AxisLabel:
+    y = CHART_HEIGHT - 5
+    if is_last:
+        return AxisLabel(text=day_label(day), x=CHART_WIDTH, y=y, anchor="end")
+    if centre < ROW_LABEL_WIDTH:
+        return AxisLabel(text=day_label(day), x=0.0, y=y, anchor="start")
+    return AxisLabel(text=day_label(day), x=round(centre, 2), y=y, anchor="middle")
 
 
 def mastery_bar_chart(rows: Sequence[tuple[str, float]], *, title: str, description: str) -> Chart:

@@ -8,6 +8,7 @@ from revisewise.progress.charts import (
     AXIS_HEIGHT,
     CHART_HEIGHT,
     CHART_WIDTH,
+    TOP_PADDING,
     daily_bar_chart,
     mastery_bar_chart,
 )
@@ -22,7 +23,7 @@ def _series(counts: list[int]) -> list[tuple[date, int]]:
 def test_it_makes_bar_heights_proportional_to_the_counts():
     chart = daily_bar_chart(_series([0, 5, 10, 2]), title="Reviews", description="Per day")
 
-    plot = CHART_HEIGHT - AXIS_HEIGHT
+    plot = CHART_HEIGHT - AXIS_HEIGHT - TOP_PADDING
     assert [bar.height for bar in chart.bars] == [0.0, plot / 2, plot, plot / 5]
     # Bars stand on the axis: top plus height is the baseline.
     assert all(bar.y + bar.height == pytest.approx(chart.baseline) for bar in chart.bars)
@@ -35,13 +36,11 @@ def test_it_spreads_the_days_evenly_across_the_width():
     xs = [bar.x for bar in chart.bars]
     assert xs[0] == pytest.approx(1.0)
     assert xs[-1] + chart.bars[-1].width <= CHART_WIDTH
-    assert [label.text for label in chart.labels] == [
-        "1 Mar",
-        "8 Mar",
-        "15 Mar",
-        "22 Mar",
-        "29 Mar",
-    ]
+    labels = [label.text for label in chart.labels]
+    assert labels == ["2 Mar", "9 Mar", "16 Mar", "23 Mar", "30 Mar"]
+    # The newest day is labelled at the right edge, where it cannot be cut off.
+    assert (chart.labels[-1].x, chart.labels[-1].anchor) == (CHART_WIDTH, "end")
+    assert chart.labels[0].anchor == "start"
 
 
 def test_it_draws_no_bars_above_the_axis_when_every_count_is_zero():
