@@ -17,6 +17,7 @@ from revisewise.content.models import Unit
 from revisewise.practice.models import Item, ItemType, SessionScope
 from revisewise.practice.services import practice_session_start
 from revisewise.scheduling.models import ReviewLog
+from revisewise.scheduling.services import card_review_answer
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,3 +99,19 @@ def test_the_progress_page_shows_a_practice_sessions_effect(page: Page, learner)
     expect(page.get_by_text("Your exam date and plan are saved.")).to_be_visible()
     expect(page.get_by_role("table", name="Day by day")).to_be_visible()
     page.screenshot(path=f"{SCREENS}/progress-plan.png", full_page=True)
+
+
+def test_the_progress_pages_fit_a_phone_screen(mobile_page: Page, learner, live_server):
+    unit = Unit.objects.get(title="Customer service performance")
+    for item in Item.objects.filter(unit=unit).order_by("pk")[:3]:
+        card_review_answer(learner=learner, item=item, is_correct=True, reviewed_at=timezone.now())
+    client = Client()
+    client.force_login(learner)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    mobile_page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+    )
+    for name, path in (("overview", "/progress/"), ("plan", "/progress/plan/")):
+        mobile_page.goto(path)
+        mobile_page.screenshot(path=f"{SCREENS}/progress-mobile-{name}.png", full_page=True)
+        assert mobile_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
