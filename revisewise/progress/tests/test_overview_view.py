@@ -6,13 +6,16 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from revisewise.accounts.models import Role
+from revisewise.accounts.testing import force_login_verified
+from revisewise.accounts.tests.factories import MembershipFactory
 from revisewise.content.models import ItemKind
 from revisewise.content.tests.factories import ContentItemFactory, UnitFactory
 from revisewise.practice.models import Item, ItemType, PracticeSession, SessionScope
 from revisewise.practice.services import attempt_submit, practice_session_start
 from revisewise.practice.tests.factories import items_of_every_type
 from revisewise.scheduling.models import ReviewLog
-from revisewise.scheduling.services import card_review_answer
+from revisewise.scheduling.services import card_review_answer, exam_plan_set
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +161,32 @@ def test_it_says_when_nothing_is_due(client, learner, items):
     assert "Nothing is due for review right now." in html
     assert 'name="scope" value="due"' not in html
     assert "Not started: 8 questions to practise." in html
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("viewer", ["tutor", "other_centre_learner"])
+def test_it_never_shows_a_learners_progress_to_anyone_else(client, items, viewer):
+    learner_membership = MembershipFactory.create(role=Role.LEARNER)
+    people = {
+        "tutor": MembershipFactory.create(role=Role.TUTOR, cohort=learner_membership.cohort).user,
+        "other_centre_learner": MembershipFactory.create(role=Role.LEARNER).user,
+    }
+    learner = learner_membership.user
+    for kind in (ItemType.TRUE_FALSE, ItemType.CLOZE):
+        card_review_answer(learner=learner, item=items[kind], is_correct=True, reviewed_at=NOW)
+    exam_plan_set(
+        learner=learner,
+        qualification=items[ItemType.CLOZE].qualification,
+        exam_date=NOW.date() + timedelta(days=30),
+    )
+    force_login_verified(client, people[viewer])
+
+    overview = client.get(URL)
+    plan = client.get(reverse("progress:plan"))
+
+    assert overview.context["reviews_today"] == 0
+    assert overview.context["progress"][0]["entry"].mastery.seen_items == 0
+    assert plan.context["plans"] == []
+    force_login_verified(client, learner)
+    assert client.get(URL).context["reviews_today"] == 2
+    assert len(client.get(reverse("progress:plan")).context["plans"]) == 1
