@@ -84,6 +84,12 @@ class QualificationPlan:
     exam: ExamPlan
     plan: StudyPlan
 
+    @property
+    def exam_day_recall_percent(self) -> int | None:
+        """Return the mean predicted recall on exam day if the plan is followed, in percent."""
+        recall = self.plan.exam_day_recall
+        return round(100 * sum(recall.values()) / len(recall)) if recall else None
+
 
 def qualification_progress_list_for_learner(
     *, learner: User, now: datetime

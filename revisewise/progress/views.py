@@ -98,6 +98,7 @@ def exam_plan(request: HttpRequest) -> HttpResponse:
     )
     settings = scheduling_settings_get_for_learner(learner=learner)
     initial = {
+        "qualification": request.GET.get("qualification", ""),
         "daily_capacity": settings.daily_capacity,
         "retention_percent": round(settings.desired_retention * 100),
     }

@@ -152,3 +152,34 @@ def test_it_pins_its_query_count(client, learner, items, exams, queries, django_
 
     with django_assert_num_queries(queries):
         assert client.get(URL).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_chooses_the_qualification_linked_from_the_progress_page(client, learner, items):
+    qualification = items[ItemType.CLOZE].qualification
+    client.force_login(learner)
+
+    overview = client.get(reverse("progress:overview")).content.decode()
+    link = f"{URL}?qualification={qualification.uuid}"
+    response = client.get(link)
+
+    assert f'href="{link}"' in overview
+    assert f'<option value="{qualification.uuid}" selected>' in response.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_predicts_recall_on_exam_day_at_the_target_retention(client, learner, items):
+    exam_plan_set(
+        learner=learner,
+        qualification=items[ItemType.CLOZE].qualification,
+        exam_date=date(2026, 6, 1),
+    )
+    client.force_login(learner)
+
+    response = client.get(URL)
+
+    percent = response.context["plans"][0].exam_day_recall_percent
+    assert 89 <= percent <= 100
+    assert f"you should recall about {percent}% of the questions on exam day" in (
+        response.content.decode()
+    )
