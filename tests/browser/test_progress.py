@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -99,6 +100,15 @@ def test_the_progress_page_shows_a_practice_sessions_effect(page: Page, learner)
     expect(page.get_by_text("Your exam date and plan are saved.")).to_be_visible()
     expect(page.get_by_role("table", name="Day by day")).to_be_visible()
     page.screenshot(path=f"{SCREENS}/progress-plan.png", full_page=True)
+
+    page.get_by_role("combobox", name="Qualification").select_option(label=unit.qualification.title)
+    page.get_by_role("textbox", name="Exam date").fill(
+        (timezone.now().date() + timedelta(days=3)).isoformat()
+    )
+    page.get_by_role("spinbutton", name="Questions a day").fill("5")
+    page.get_by_role("button", name="Save and show my plan").click()
+    expect(page.get_by_role("alert")).to_contain_text("The time left cannot cover everything")
+    page.screenshot(path=f"{SCREENS}/progress-plan-warning.png", full_page=True)
 
 
 def test_the_progress_pages_fit_a_phone_screen(mobile_page: Page, learner, live_server):

@@ -71,6 +71,8 @@ def test_it_warns_prominently_when_the_time_left_cannot_cover_the_items(client, 
     assert '<div class="plan-warning" role="alert">' in html
     assert "The time left cannot cover everything" in html
     assert 'class="over-capacity"' in html
+    # A plan the learner cannot keep promises nothing about exam day.
+    assert "on exam day." not in html
 
 
 @time_machine.travel(NOW, tick=False)
