@@ -20,7 +20,8 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -70,6 +71,10 @@ def search_terms(*, text: str) -> list[str]:
     """Reduce any input to plain lower-case words: no quotes, operators or column filters."""
     terms = [term[:MAX_TERM_LENGTH] for term in _TERM.findall(text.lower().replace("_", " "))]
     return terms[:MAX_TERMS]
+
+
+# Private-use characters standing in for < and > while PostgreSQL builds a snippet.
+_LT, _GT = "\ue002", "\ue003"
 
 
 def _clean(text: str) -> str:
@@ -234,7 +239,9 @@ def _postgres_ranked_rows(terms: list[str]) -> QuerySet[SearchDocument, Any]:
         .annotate(
             score=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(
-                "body",
+                # ts_headline drops anything that looks like an HTML tag; hide angle brackets
+                # from it so "<script>" written in content is shown (escaped) like on SQLite.
+                Replace(Replace(F("body"), Value("<"), Value(_LT)), Value(">"), Value(_GT)),
                 query,
                 config=POSTGRES_CONFIG,
                 start_sel=MARK_START,
@@ -252,7 +259,10 @@ def _postgres_ranked_rows(terms: list[str]) -> QuerySet[SearchDocument, Any]:
 
 def _postgres_ranked(terms: list[str], limit: int) -> list[tuple[int, str, float]]:
     rows = _postgres_ranked_rows(terms)[:limit]
-    return [(pk, snippet or "", float(score)) for pk, snippet, score in rows]
+    return [
+        (pk, (snippet or "").replace(_LT, "<").replace(_GT, ">"), float(score))
+        for pk, snippet, score in rows
+    ]
 
 
 def search_query(*, text: str, limit: int = 50) -> list[SearchHit]:
