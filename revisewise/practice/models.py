@@ -137,6 +137,9 @@ class Item(PublicModel):
         elif self.item_type == ItemType.ORDERING:
             steps = [{"id": entry["id"], "text": entry["text"]} for entry in payload["steps"]]
             shuffle.shuffle(steps)
+            # A shuffle can land on the right order, which would give the answer away.
+            if [step["id"] for step in steps] == [entry["id"] for entry in payload["steps"]]:
+                steps = steps[1:] + steps[:1]
             shown["steps"] = steps
         elif self.item_type == ItemType.MATCHING:
             lefts = [{"id": pair["left_id"], "text": pair["left"]} for pair in payload["pairs"]]

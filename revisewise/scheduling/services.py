@@ -34,6 +34,8 @@ from revisewise.scheduling.selectors import scheduler_get_for_learner
 # Below this many reviews the defaults (fitted on millions of reviews) predict better than
 # parameters fitted to one learner; the fsrs optimiser itself needs 512 non-same-day reviews.
 OPTIMISATION_MIN_REVIEWS = 400
+# After the first fit, fit again every this many reviews, in the background.
+OPTIMISATION_EVERY = 200
 
 
 @transaction.atomic
@@ -75,7 +77,19 @@ def card_review(
     reviewed, _ = scheduler.review_card(memory, Rating(rating), reviewed_at)
     _apply(card, reviewed, is_lapse=memory.state == State.Review and rating == Rating.Again)
     card.save()
+    _optimise_when_due(learner)
     return log
+
+
+def _optimise_when_due(learner: User) -> None:
+    """Queue a fit of the learner's parameters at 400 reviews, then every 200 more."""
+    reviews = ReviewLog.objects.filter(card__learner=learner).count()
+    if reviews >= OPTIMISATION_MIN_REVIEWS and reviews % OPTIMISATION_EVERY == 0:
+        from revisewise.scheduling.tasks import scheduler_optimise_for_learner_task
+
+        transaction.on_commit(
+            lambda: scheduler_optimise_for_learner_task.enqueue(learner_id=learner.pk)
+        )
 
 
 def card_review_answer(

@@ -81,3 +81,21 @@ def test_it_grades_a_response_through_the_item():
     item = ItemFactory.create()
     assert item.grade(item.payload["answer"]).is_correct
     assert not item.grade("wrong").is_correct
+
+
+def test_it_never_shows_ordering_steps_in_the_right_order():
+    # Over many uuids some shuffles land on the right order; those must be moved on.
+    for _ in range(60):
+        item = ItemFactory.build(
+            item_type="ordering",
+            payload={
+                "steps": [
+                    {"id": "a1", "text": "Hear"},
+                    {"id": "b2", "text": "Empathise"},
+                    {"id": "c3", "text": "Apologise"},
+                ]
+            },
+        )
+        shown = [step["id"] for step in item.presentation()["steps"]]
+        assert shown != ["a1", "b2", "c3"]
+        assert sorted(shown) == ["a1", "b2", "c3"]

@@ -98,3 +98,16 @@ def test_it_lists_only_learners_over_the_threshold_in_a_dry_run():
     assert f"would optimise {ready.email}" in text
     assert starting.email not in text
     assert not LearnerSchedulerParameters.objects.exists()
+
+
+def test_it_queues_a_fit_when_a_learner_reaches_the_threshold(
+    django_capture_on_commit_callbacks,
+):
+    learner = UserFactory.create()
+    items = ItemFactory.create_batch(OPTIMISATION_MIN_REVIEWS // 10)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        review_history(learner=learner, items=items, reviews_per_item=10)
+    # One fit at the 400th review, none before it.
+    assert len(callbacks) == 1
+    row = LearnerSchedulerParameters.objects.get()
+    assert row.review_count == OPTIMISATION_MIN_REVIEWS
