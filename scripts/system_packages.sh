@@ -3,7 +3,7 @@
 set -euo pipefail
 
 need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-liberation)
 command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> Installing Debian packages: ${need[*]}"
