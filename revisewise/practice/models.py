@@ -146,7 +146,7 @@ class Item(PublicModel):
             rights = [{"id": pair["right_id"], "text": pair["right"]} for pair in payload["pairs"]]
             shuffle.shuffle(lefts)
             shuffle.shuffle(rights)
-            shown["lefts"], shown["rights"] = lefts, rights
+            shown["lefts"], shown["rights"] = lefts, _unrevealing(rights, lefts, payload["pairs"])
         return shown
 
     def grade(self, response: Any) -> Grade:
@@ -277,3 +277,20 @@ class Attempt(models.Model):
     @property
     def is_graded(self) -> bool:
         return self.graded_at is not None
+
+
+def _unrevealing(
+    rights: list[dict[str, str]], lefts: list[dict[str, str]], pairs: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Rotate shuffled right-hand sides until they neither sit beside their own left-hand side
+    nor keep the stored order; either would give the answer away. A shuffle lands on one of
+    them now and then (1 in 60 for five pairs)."""
+    partner = {pair["left_id"]: pair["right_id"] for pair in pairs}
+    aligned = [partner[left["id"]] for left in lefts]
+    stored = [pair["right_id"] for pair in pairs]
+    for turn in range(len(rights)):
+        rotated = rights[turn:] + rights[:turn]
+        ids = [right["id"] for right in rotated]
+        if ids != aligned and ids != stored:
+            return rotated
+    return rights

@@ -99,3 +99,18 @@ def test_it_never_shows_ordering_steps_in_the_right_order():
         shown = [step["id"] for step in item.presentation()["steps"]]
         assert shown != ["a1", "b2", "c3"]
         assert sorted(shown) == ["a1", "b2", "c3"]
+
+
+def test_it_never_lines_matching_pairs_up_or_keeps_their_stored_order():
+    pairs = [
+        {"left_id": f"l{n}", "left": f"Term {n}", "right_id": f"r{n}", "right": f"Meaning {n}"}
+        for n in range(4)
+    ]
+    for _ in range(200):
+        item = ItemFactory.build(item_type="matching", payload={"pairs": pairs})
+        shown = item.presentation()
+        beside = [entry["id"].replace("l", "r") for entry in shown["lefts"]]
+        rights = [entry["id"] for entry in shown["rights"]]
+        assert rights != beside
+        assert rights != ["r0", "r1", "r2", "r3"]
+        assert sorted(rights) == ["r0", "r1", "r2", "r3"]
