@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "revisewise.progress",
     "revisewise.llmlog",
     "revisewise.search",
+    "revisewise.audit",
+    "revisewise.privacy",
+    "revisewise.centres",
+    "revisewise.epa",
+    "revisewise.discussion",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

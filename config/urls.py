@@ -14,6 +14,11 @@ urlpatterns = [
     path("practice/", include("revisewise.practice.urls")),
     path("tutor/", include("revisewise.tutor.urls")),
     path("progress/", include("revisewise.progress.urls")),
+    path("marking/", include("revisewise.marking.urls")),
+    path("centre/", include("revisewise.centres.urls")),
+    path("privacy/", include("revisewise.privacy.urls")),
+    path("epa/", include("revisewise.epa.urls")),
+    path("discussion/", include("revisewise.discussion.urls")),
     path("", include("revisewise.core.urls")),
     path("", include("revisewise.content.urls")),
 ]
