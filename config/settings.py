@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "revisewise.centres",
     "revisewise.epa",
     "revisewise.discussion",
+    "revisewise.moderation",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

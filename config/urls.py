@@ -19,6 +19,7 @@ urlpatterns = [
     path("privacy/", include("revisewise.privacy.urls")),
     path("epa/", include("revisewise.epa.urls")),
     path("discussion/", include("revisewise.discussion.urls")),
+    path("moderation/", include("revisewise.moderation.urls")),
     path("", include("revisewise.core.urls")),
     path("", include("revisewise.content.urls")),
 ]
