@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import zip_longest
@@ -334,11 +334,15 @@ def _session_candidates(
     unit: Unit | None,
     qualification: Qualification | None,
     now: datetime,
+    only: Collection[Item] | None = None,
 ) -> list[Item]:
     if scope == SessionScope.DUE:
         due = cards_list_due(learner=learner, now=now, qualification=qualification, limit=500)
         return [card.item for card in due]
-    items = list(items_list_for_learner(learner=learner, unit=unit, qualification=qualification))
+    visible = items_list_for_learner(learner=learner, unit=unit, qualification=qualification)
+    if only is not None:
+        visible = visible.filter(pk__in=[item.pk for item in only])
+    items = list(visible)
     # Due and never-seen items come first; items reviewed and not yet due fill any space left.
     waiting = set(
         Card.objects.filter(learner=learner, item__in=items, due__gt=now).values_list(
@@ -358,11 +362,13 @@ def practice_session_start(
     qualification: Qualification | None = None,
     limit: int = 20,
     now: datetime,
+    only: Collection[Item] | None = None,
 ) -> PracticeSession:
     """Start a session of up to `limit` items, fixing their interleaved order now.
 
     A unit session needs `unit`, a qualification session `qualification`; a due session takes
-    the learner's due cards (optionally within `qualification`). Raises ValueError when the
+    the learner's due cards (optionally within `qualification`). `only` narrows a unit or
+    qualification session to those items (a tutor's assignment). Raises ValueError when the
     scope has nothing to practise.
     """
     if scope == SessionScope.UNIT and unit is None:
@@ -370,7 +376,7 @@ def practice_session_start(
     if scope == SessionScope.QUALIFICATION and qualification is None:
         raise ValueError("A qualification session needs a qualification.")
     candidates = _session_candidates(
-        learner=learner, scope=scope, unit=unit, qualification=qualification, now=now
+        learner=learner, scope=scope, unit=unit, qualification=qualification, now=now, only=only
     )
     chosen = interleave(candidates[: max(limit * 3, limit)])[:limit]
     if not chosen:
