@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, QuerySet
@@ -112,3 +113,40 @@ def due_count_for_learner(*, learner: User, now: datetime) -> int:
     return Card.objects.filter(
         learner=learner, due__lte=now, item__status__in=LEARNER_VISIBLE_STATUSES
     ).count()
+
+
+def practice_data_export_for_learner(*, learner: User) -> dict[str, Any]:
+    """Return the learner's practice sessions and every answer they gave, for their data export."""
+    sessions = PracticeSession.objects.filter(learner=learner).select_related(
+        "unit", "qualification"
+    )
+    attempts = Attempt.objects.filter(learner=learner).select_related("session", "item")
+    return {
+        "sessions": [
+            {
+                "uuid": str(session.uuid),
+                "scope": session.scope,
+                "unit": session.unit.title if session.unit else None,
+                "qualification": session.qualification.title if session.qualification else None,
+                "started_at": session.started_at.isoformat(),
+                "finished_at": session.finished_at.isoformat() if session.finished_at else None,
+                "item_count": session.item_count,
+            }
+            for session in sessions.order_by("started_at", "pk")
+        ],
+        "attempts": [
+            {
+                "uuid": str(attempt.uuid),
+                "session": str(attempt.session.uuid),
+                "item": str(attempt.item.uuid),
+                "question": attempt.item.stem,
+                "position": attempt.position,
+                "response": attempt.response,
+                "is_correct": attempt.is_correct,
+                "score": attempt.score,
+                "answered_at": attempt.created_at.isoformat(),
+                "duration_ms": attempt.duration_ms,
+            }
+            for attempt in attempts.order_by("created_at", "pk")
+        ],
+    }

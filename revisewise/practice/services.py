@@ -503,3 +503,14 @@ def _session_finish_if_done(*, session: PracticeSession, now: datetime) -> None:
             finished_at=max(now, session.started_at)
         )
         session.finished_at = max(now, session.started_at)
+
+
+@transaction.atomic
+def practice_data_erase(*, learner: User) -> None:
+    """Delete the learner's answers and sessions when they delete their account.
+
+    Items the person reviewed as a content author stay, without their name.
+    """
+    Attempt.objects.filter(learner=learner).delete()
+    PracticeSession.objects.filter(learner=learner).delete()
+    Item.objects.filter(reviewed_by=learner).update(reviewed_by=None)
