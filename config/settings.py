@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "revisewise.accounts.middleware.TwoFactorMiddleware",
+    "revisewise.marking.middleware.MarkingSweepMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -190,8 +191,20 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Revisewise <no-reply@revisew
 # Content import: the largest file the importer reads, in bytes (docs/content-format.md).
 CONTENT_MAX_FILE_BYTES = env_int("CONTENT_MAX_FILE_BYTES", 1_048_576, minimum=1024)
 
+# Mock knowledge tests (docs/epa.md): 0 means as the assessment plan says; grace in seconds.
+EPA_MOCK_QUESTION_COUNT = env_int("EPA_MOCK_QUESTION_COUNT", 0, minimum=0)
+EPA_MOCK_SECONDS = env_int("EPA_MOCK_SECONDS", 0, minimum=0)
+EPA_ANSWER_GRACE_SECONDS = env_int("EPA_ANSWER_GRACE_SECONDS", 2, minimum=0)
+
 # Offline AI: any sentence-transformers model name or path; empty means the bundled MiniLM.
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL")
+
+# Marking written answers (docs/marking.md, "In the product"): how long one try may take before
+# the sweep re-queues it, how many tries before a person is asked, and how often (at most) a
+# served request starts the sweep; 0 leaves the sweep to `manage.py sweep_marking`.
+MARKING_TIME_LIMIT_SECONDS = env_int("MARKING_TIME_LIMIT_SECONDS", 120, minimum=1)
+MARKING_MAX_ATTEMPTS = env_int("MARKING_MAX_ATTEMPTS", 3, minimum=1)
+MARKING_SWEEP_INTERVAL_SECONDS = env_int("MARKING_SWEEP_INTERVAL_SECONDS", 60, minimum=0)
 
 # Optional LLM: any OpenAI-compatible chat-completions endpoint; empty means offline (docs/llm.md).
 LLM_BASE_URL = env_str("LLM_BASE_URL").rstrip("/")

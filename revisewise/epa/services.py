@@ -1,0 +1,357 @@
+"""Mock knowledge tests: assembly from the item bank, answers against a server-side clock,
+finalising and grading against the assessment plan's boundaries.
+
+The server is the only clock: `deadline = started_at + duration` is stored at start, answers
+are accepted until `deadline + EPA_ANSWER_GRACE_SECONDS`, and any read of a mock past its
+deadline finalises it (`mock_finalise_if_overdue`), so nothing depends on the browser.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import zip_longest
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from revisewise.epa.models import (
+    AssessmentMethod,
+    FinishReason,
+    MethodKind,
+    MockAnswer,
+    MockTest,
+)
+from revisewise.practice.models import Item, ItemType
+from revisewise.practice.selectors import items_list_for_learner
+from revisewise.scheduling.models import ReviewSource
+from revisewise.scheduling.services import card_review_answer
+
+if TYPE_CHECKING:
+    from revisewise.accounts.models import User
+    from revisewise.content.models import Qualification
+
+# Types a mock can mark on its own, best first: four-option multiple choice is what the real
+# knowledge test asks. Flashcards (self-rated) and written answers (marked later) never appear.
+MOCK_ITEM_TYPES = (
+    ItemType.MCQ_SINGLE,
+    ItemType.TRUE_FALSE,
+    ItemType.MCQ_MULTI,
+    ItemType.CLOZE,
+    ItemType.ORDERING,
+    ItemType.MATCHING,
+)
+
+
+class MockError(Exception):
+    """A mock cannot be started or answered; the message is for the learner."""
+
+
+class LateAnswerError(MockError):
+    """An answer arrived after the deadline (and its grace); it was kept but does not count."""
+
+
+@dataclass(frozen=True)
+class Boundary:
+    grade: str
+    min_marks: int
+    max_marks: int
+
+
+def grade_for(*, correct: int, total: int, boundaries: Sequence[Boundary], plan_total: int) -> str:
+    """Return the grade for `correct` out of `total` against boundaries over `plan_total`.
+
+    A mock shorter than the plan's test is graded proportionally: a grade whose lowest mark is
+    `m` of `plan_total` needs `correct / total >= m / plan_total`, compared in whole numbers so
+    the full-length test lands exactly on the plan's edges (29 fails, 30 passes).
+    """
+    if total <= 0 or not boundaries:
+        return ""
+    ordered = sorted(boundaries, key=lambda b: b.min_marks)
+    earned = ordered[0].grade
+    for boundary in ordered:
+        if correct * plan_total >= boundary.min_marks * total:
+            earned = boundary.grade
+    return earned
+
+
+def _preference(item: Item) -> int:
+    if item.item_type == ItemType.MCQ_SINGLE and len(item.payload.get("options", [])) == 4:
+        return 0
+    return 1 + MOCK_ITEM_TYPES.index(ItemType(item.item_type))
+
+
+def _balanced(items: Iterable[Item], rng: random.Random) -> list[Item]:
+    """Order items so units take turns and, within a unit, objectives take turns.
+
+    Inside one objective the preferred item types come first, shuffled by `rng` within a type
+    so different mocks draw different items. The first N of the result cover the units (and
+    their objectives) as evenly as the bank allows.
+    """
+    by_unit: dict[int, dict[int | None, list[Item]]] = {}
+    for item in items:
+        by_unit.setdefault(item.unit_id, {}).setdefault(item.objective_id, []).append(item)
+    unit_queues = []
+    for unit_id in sorted(by_unit):
+        objective_queues = []
+        for objective_id in sorted(by_unit[unit_id], key=lambda key: (key is None, key or 0)):
+            queue = by_unit[unit_id][objective_id]
+            rng.shuffle(queue)
+            queue.sort(key=_preference)
+            objective_queues.append(queue)
+        unit_queues.append(_round_robin(objective_queues))
+    return _round_robin(unit_queues)
+
+
+def _round_robin(queues: list[list[Item]]) -> list[Item]:
+    ordered: list[Item] = []
+    for row in zip_longest(*queues):
+        ordered.extend(item for item in row if item is not None)
+    return ordered
+
+
+def mock_assemble(
+    *, learner: User, qualification: Qualification, count: int, seed: str
+) -> tuple[list[Item], list[str]]:
+    """Choose `count` auto-markable items, balanced, avoiding the learner's last mock.
+
+    Returns the items and plain notes on how the choice falls short of the plan.
+    """
+    bank = [
+        item
+        for item in items_list_for_learner(learner=learner, qualification=qualification)
+        if item.item_type in MOCK_ITEM_TYPES
+    ]
+    last = (
+        MockTest.objects.filter(learner=learner, qualification=qualification)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    recent = set(last.item_order) if last else set()
+    rng = random.Random(seed)
+    fresh = _balanced([item for item in bank if str(item.uuid) not in recent], rng)
+    repeated = _balanced([item for item in bank if str(item.uuid) in recent], rng)
+    chosen = (fresh + repeated)[:count]
+    notes = []
+    if len(bank) < count:
+        notes.append(
+            f"The question bank has only {len(bank)} questions for this qualification, fewer "
+            f"than the {count} this test should have, so this mock has {len(bank)}."
+        )
+    reused = sum(1 for item in chosen if str(item.uuid) in recent)
+    if reused:
+        notes.append(
+            f"{reused} of these questions were also in your last mock: the bank has too few "
+            "new ones."
+        )
+    return chosen, notes
+
+
+def _configured(method: AssessmentMethod) -> tuple[int, int, list[str]]:
+    """Return the question count and seconds for a new mock, with a note when not the plan's."""
+    assert method.question_count is not None
+    assert method.duration_minutes is not None
+    count = settings.EPA_MOCK_QUESTION_COUNT or method.question_count
+    seconds = settings.EPA_MOCK_SECONDS or method.duration_minutes * 60
+    notes = []
+    if (count, seconds) != (method.question_count, method.duration_minutes * 60):
+        notes.append(
+            f"This is a short practice mock ({count} questions in {_duration(seconds)}) rather "
+            f"than the full test ({method.question_count} questions in "
+            f"{method.duration_minutes} minutes); its grade boundaries are scaled to match."
+        )
+    return count, seconds, notes
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0:
+        return f"{seconds // 60} minutes"
+    return f"{seconds} seconds"
+
+
+def _knowledge_test(qualification: Qualification) -> AssessmentMethod:
+    method = (
+        AssessmentMethod.objects.filter(
+            plan__qualification=qualification, kind=MethodKind.KNOWLEDGE_TEST
+        )
+        .prefetch_related("boundaries")
+        .first()
+    )
+    if method is None:
+        raise MockError("This qualification's end-point assessment has no knowledge test.")
+    if method.question_count is None or method.duration_minutes is None:
+        raise MockError("The assessment plan does not say how long the knowledge test is.")
+    return method
+
+
+@transaction.atomic
+def mock_start(*, learner: User, qualification: Qualification, now: datetime) -> MockTest:
+    """Start a mock knowledge test shaped by the qualification's assessment plan.
+
+    Finalises the learner's overdue mocks first. Raises MockError when the plan has no
+    knowledge test or the bank has no questions; resumes an unfinished mock instead of
+    starting a second one.
+    """
+    mocks_finalise_overdue(learner=learner, now=now)
+    running = MockTest.objects.filter(
+        learner=learner, qualification=qualification, finished_at__isnull=True
+    ).first()
+    if running is not None:
+        return running
+    method = _knowledge_test(qualification)
+    count, seconds, notes = _configured(method)
+    items, bank_notes = mock_assemble(
+        learner=learner, qualification=qualification, count=count, seed=f"{learner.uuid}{now}"
+    )
+    if not items:
+        raise MockError("There are no questions for this qualification yet.")
+    return MockTest.objects.create(
+        learner=learner,
+        qualification=qualification,
+        method=method,
+        item_order=[str(item.uuid) for item in items],
+        planned_count=count,
+        duration_seconds=seconds,
+        started_at=now,
+        deadline=now + timedelta(seconds=seconds),
+        boundaries=[
+            {"grade": b.grade, "min": b.min_marks, "max": b.max_marks}
+            for b in method.boundaries.all()
+        ],
+        plan_total=method.question_count or count,
+        assembly_note=" ".join(notes + bank_notes),
+    )
+
+
+def mock_remaining_seconds(*, mock: MockTest, now: datetime) -> int:
+    """Return the whole seconds left before the deadline (0 once it has passed)."""
+    return max(0, int((mock.deadline - now).total_seconds()))
+
+
+def mock_answer_submit(
+    *, learner: User, mock: MockTest, position: int, response: Any, now: datetime
+) -> MockAnswer:
+    """Store an answer, counting it only if it arrived in time.
+
+    The answer is stored first, always. Within the deadline plus the grace it counts (the
+    latest counting answer per question is marked; repeating the same answer stores nothing
+    new). Later it is kept with `counts` false, the mock is finalised, and LateAnswerError is
+    raised. Raises MockError for a finished mock or a position that does not exist.
+    """
+    if mock.learner_id != learner.pk:
+        raise PermissionError("This mock belongs to another learner.")
+    if not 0 <= position < mock.question_count:
+        raise MockError("There is no such question in this mock.")
+    grace = timedelta(seconds=settings.EPA_ANSWER_GRACE_SECONDS)
+    is_late = now > mock.deadline + grace
+    with transaction.atomic():
+        locked = MockTest.objects.select_for_update().get(pk=mock.pk)
+        if locked.finished_at is not None and not is_late:
+            raise MockError("This mock has been submitted; answers can no longer be changed.")
+        answer = _answer_store(
+            mock=locked, position=position, response=response, now=now, counts=not is_late
+        )
+    if is_late:
+        mock_finalise_if_overdue(mock=mock, now=now)
+        raise LateAnswerError(
+            "Time was up before this answer arrived, so it does not count. Your answers given "
+            "in time have been marked."
+        )
+    return answer
+
+
+def _answer_store(
+    *, mock: MockTest, position: int, response: Any, now: datetime, counts: bool
+) -> MockAnswer:
+    latest = (
+        MockAnswer.objects.filter(mock=mock, position=position, counts=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if counts and latest is not None and latest.response == response:
+        return latest
+    item = Item.objects.get(uuid=mock.item_order[position])
+    return MockAnswer.objects.create(
+        mock=mock,
+        position=position,
+        item=item,
+        response=response,
+        is_correct=item.grade(response).is_correct,
+        counts=counts,
+        created_at=now,
+    )
+
+
+def mock_submit(*, learner: User, mock: MockTest, now: datetime) -> MockTest:
+    """Finish a mock at the learner's request (or as timed out, if already past its deadline)."""
+    if mock.learner_id != learner.pk:
+        raise PermissionError("This mock belongs to another learner.")
+    reason = FinishReason.TIMED_OUT if now >= mock.deadline else FinishReason.SUBMITTED
+    return _finalise(mock=mock, finished_at=min(now, mock.deadline), reason=reason)
+
+
+def mock_finalise_if_overdue(*, mock: MockTest, now: datetime) -> MockTest:
+    """Finalise a mock whose deadline (plus grace) has passed; otherwise leave it alone."""
+    grace = timedelta(seconds=settings.EPA_ANSWER_GRACE_SECONDS)
+    if mock.finished_at is None and now > mock.deadline + grace:
+        return _finalise(mock=mock, finished_at=mock.deadline, reason=FinishReason.TIMED_OUT)
+    return mock
+
+
+def mocks_finalise_overdue(*, learner: User, now: datetime | None = None) -> int:
+    """Finalise every mock of the learner past its deadline; return how many."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.EPA_ANSWER_GRACE_SECONDS)
+    overdue = MockTest.objects.filter(
+        learner=learner, finished_at__isnull=True, deadline__lt=now - grace
+    )
+    for mock in overdue:
+        _finalise(mock=mock, finished_at=mock.deadline, reason=FinishReason.TIMED_OUT)
+    return len(overdue)
+
+
+@transaction.atomic
+def _finalise(*, mock: MockTest, finished_at: datetime, reason: str) -> MockTest:
+    """Mark the latest counting answers, grade, and review each answered item's FSRS card.
+
+    Written exactly once: the row is locked and a mock already finished is returned as it is.
+    Wrong answers are reviewed as lapses (source "mock"), which makes those items due again,
+    so the weakest objectives come back in the learner's "Due now" practice.
+    """
+    locked = MockTest.objects.select_for_update().get(pk=mock.pk)
+    if locked.finished_at is not None:
+        return locked
+    from revisewise.epa.selectors import mock_latest_answers
+
+    answers = mock_latest_answers(mock=locked)
+    correct = sum(1 for answer in answers.values() if answer.is_correct)
+    boundaries = [Boundary(b["grade"], b["min"], b["max"]) for b in locked.boundaries]
+    locked.correct_count = correct
+    locked.grade = grade_for(
+        correct=correct,
+        total=locked.question_count,
+        boundaries=boundaries,
+        plan_total=locked.plan_total,
+    )
+    locked.finished_at = max(finished_at, locked.started_at)
+    locked.finish_reason = reason
+    locked.save(update_fields=["correct_count", "grade", "finished_at", "finish_reason"])
+    for answer in answers.values():
+        card_review_answer(
+            learner=locked.learner,
+            item=answer.item,
+            is_correct=answer.is_correct,
+            reviewed_at=locked.finished_at,
+            source=ReviewSource.MOCK,
+        )
+    return locked
+
+
+def mock_data_erase(*, learner: User) -> None:
+    """Delete the learner's mocks and every answer in them (privacy erasure)."""
+    MockAnswer.objects.filter(mock__learner=learner).delete()
+    MockTest.objects.filter(learner=learner).delete()
