@@ -76,7 +76,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "revisewise.accounts.middleware.TwoFactorMiddleware",
-    "revisewise.marking.middleware.MarkingSweepMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -200,8 +199,8 @@ EPA_ANSWER_GRACE_SECONDS = env_int("EPA_ANSWER_GRACE_SECONDS", 2, minimum=0)
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL")
 
 # Marking written answers (docs/marking.md, "In the product"): how long one try may take before
-# the sweep re-queues it, how many tries before a person is asked, and how often (at most) a
-# served request starts the sweep; 0 leaves the sweep to `manage.py sweep_marking`.
+# the sweep re-queues it, how many tries before a person is asked, and how often (at most) the
+# marking pages start the sweep; 0 leaves the sweep to `manage.py sweep_marking`.
 MARKING_TIME_LIMIT_SECONDS = env_int("MARKING_TIME_LIMIT_SECONDS", 120, minimum=1)
 MARKING_MAX_ATTEMPTS = env_int("MARKING_MAX_ATTEMPTS", 3, minimum=1)
 MARKING_SWEEP_INTERVAL_SECONDS = env_int("MARKING_SWEEP_INTERVAL_SECONDS", 60, minimum=0)
