@@ -48,8 +48,12 @@ def knowledge_test_plan(
 ) -> AssessmentMethod:
     """Return a knowledge test with the ST0070 boundaries: 0-29 fail, 30-39 pass, 40-50
     distinction (scaled to `questions` when it is not 50)."""
-    plan = AssessmentPlanFactory(qualification=qualification or QualificationFactory())
-    method = AssessmentMethodFactory(plan=plan, question_count=questions, duration_minutes=minutes)
+    plan = AssessmentPlanFactory.create(
+        qualification=qualification or QualificationFactory.create()
+    )
+    method = AssessmentMethodFactory.create(
+        plan=plan, question_count=questions, duration_minutes=minutes
+    )
     pass_at, distinction_at = questions * 30 // 50, questions * 40 // 50
     for grade, low, high in (
         ("Fail", 0, pass_at - 1),
@@ -61,7 +65,7 @@ def knowledge_test_plan(
 
 
 def four_option_item(*, unit: Unit, objective: ContentItem | None, n: int) -> Item:
-    return ItemFactory(
+    return ItemFactory.create(
         unit=unit,
         objective=objective,
         item_type=ItemType.MCQ_SINGLE,
@@ -78,11 +82,11 @@ def item_bank(
     *, qualification: Qualification, units: int = 3, objectives: int = 2, per_objective: int = 3
 ) -> list[Item]:
     """Create `units` units, each with `objectives` objectives of `per_objective` questions."""
-    items = []
+    items: list[Item] = []
     for u in range(units):
-        unit = UnitFactory(qualification=qualification, title=f"Unit {u}", position=u)
+        unit = UnitFactory.create(qualification=qualification, title=f"Unit {u}", position=u)
         for o in range(objectives):
-            objective = ContentItemFactory(
+            objective = ContentItemFactory.create(
                 unit=unit, kind=ItemKind.OBJECTIVE, name="", text=f"Objective {u}.{o}"
             )
             for _q in range(per_objective):

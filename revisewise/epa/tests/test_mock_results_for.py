@@ -18,7 +18,7 @@ def test_it_returns_finished_mocks_with_grade_and_objective_percentages(settings
     method = knowledge_test_plan()
     qualification = method.plan.qualification
     item_bank(qualification=qualification, units=2, objectives=2, per_objective=2)
-    learner = UserFactory()
+    learner = UserFactory.create()
     mock = mock_start(learner=learner, qualification=qualification, now=START)
     items = mock_items(mock=mock)
     for position, item in enumerate(items[:3]):
@@ -39,7 +39,9 @@ def test_it_returns_finished_mocks_with_grade_and_objective_percentages(settings
     assert score.percent == 75.0
     assert score.grade == "Pass"
     assert score.finished_at == START + timedelta(minutes=5)
-    missed = str(items[3].objective.uuid)
+    objective = items[3].objective
+    assert objective is not None
+    missed = str(objective.uuid)
     assert score.per_objective[missed] == 0.0
     assert sorted(v for k, v in score.per_objective.items() if k != missed) == [100.0] * 3
 
@@ -49,7 +51,7 @@ def test_it_finalises_an_abandoned_mock_past_its_deadline(settings):
     method = knowledge_test_plan()
     qualification = method.plan.qualification
     item_bank(qualification=qualification, units=2, objectives=1, per_objective=2)
-    learner = UserFactory()
+    learner = UserFactory.create()
     # Started months ago (the clock is real here): its hour ran out long since.
     mock = mock_start(learner=learner, qualification=qualification, now=START)
 
@@ -60,4 +62,7 @@ def test_it_finalises_an_abandoned_mock_past_its_deadline(settings):
 
 def test_it_is_empty_for_another_learner(settings):
     method = knowledge_test_plan()
-    assert mock_results_for(learner=UserFactory(), qualification=method.plan.qualification) == []
+    assert (
+        mock_results_for(learner=UserFactory.create(), qualification=method.plan.qualification)
+        == []
+    )
