@@ -6,14 +6,18 @@ so a tutor of another centre learns nothing, not even that the learner exists.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from revisewise.accounts.models import (
     CONTENT_AUTHORS_GROUP,
     Cohort,
+    Invitation,
     Membership,
     Role,
+    SignInAttempt,
     TotpDevice,
     User,
 )
@@ -144,3 +148,65 @@ def cohort_members(*, cohort: Cohort) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("-role", "user__display_name", "user__email")
     )
+
+
+def account_export_for_user(*, user: User) -> dict[str, Any]:
+    """Return the person's account details for their data export (never the password hash)."""
+    return {
+        "uuid": str(user.uuid),
+        "email": user.email,
+        "display_name": user.display_name,
+        "joined_at": user.date_joined.isoformat(),
+        "last_sign_in": user.last_login.isoformat() if user.last_login else None,
+        "can_sign_in_with_password": user.has_usable_password(),
+    }
+
+
+def memberships_export_for_user(*, user: User) -> list[dict[str, Any]]:
+    """Return each role the person holds, with its centre and cohort, for their data export."""
+    memberships = Membership.objects.filter(user=user).select_related("centre", "cohort")
+    return [
+        {
+            "centre": membership.centre.name,
+            "cohort": membership.cohort.name if membership.cohort else None,
+            "role": membership.get_role_display(),
+            "since": membership.created_at.isoformat(),
+        }
+        for membership in memberships.order_by("created_at", "pk")
+    ]
+
+
+def sign_in_records_export_for_user(*, user: User) -> dict[str, Any]:
+    """Return the person's sign-in attempts, second factor and invitations (never the secret)."""
+    device = TotpDevice.objects.filter(user=user).first()
+    attempts = SignInAttempt.objects.filter(email__iexact=user.email).order_by("attempted_at")
+    invitations = Invitation.objects.filter(email__iexact=user.email).select_related("cohort")
+    return {
+        "two_factor": (
+            {
+                "enrolled_at": device.created_at.isoformat(),
+                "confirmed_at": device.confirmed_at.isoformat() if device.confirmed_at else None,
+            }
+            if device
+            else None
+        ),
+        "sign_in_attempts": [
+            {
+                "at": attempt.attempted_at.isoformat(),
+                "ip_address": attempt.ip_address,
+                "succeeded": attempt.succeeded,
+            }
+            for attempt in attempts
+        ],
+        "invitations": [
+            {
+                "cohort": invitation.cohort.name,
+                "role": invitation.get_role_display(),
+                "sent_at": invitation.created_at.isoformat(),
+                "accepted_at": (
+                    invitation.accepted_at.isoformat() if invitation.accepted_at else None
+                ),
+            }
+            for invitation in invitations.order_by("created_at")
+        ],
+    }

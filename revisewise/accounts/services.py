@@ -381,3 +381,17 @@ def totp_device_enrol_demo(*, user: User) -> str:
         user=user, defaults={"secret": totp.totp_new_secret(), "confirmed_at": timezone.now()}
     )
     return device.secret
+
+
+@transaction.atomic
+def account_records_erase(*, user: User) -> None:
+    """Delete the person's roles, second factor, sign-in attempts and invitations to them.
+
+    Invitations they sent to other people stay with the centre, without the sender.
+    """
+    Membership.objects.filter(user=user).delete()
+    TotpDevice.objects.filter(user=user).delete()
+    SignInAttempt.objects.filter(email__iexact=user.email).delete()
+    Invitation.objects.filter(email__iexact=user.email).delete()
+    Invitation.objects.filter(invited_by=user).update(invited_by=None)
+    Invitation.objects.filter(accepted_by=user).update(accepted_by=None)

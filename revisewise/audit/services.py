@@ -3,7 +3,11 @@ changed, exported or deleted."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
+
+from django.conf import settings
 
 from revisewise.accounts.models import Centre, User
 from revisewise.audit.models import AuditAction, AuditEvent
@@ -27,3 +31,27 @@ def audit_record(
         centre=centre,
         detail=detail or {},
     )
+
+
+def audit_pseudonym(*, user: User) -> str:
+    """Return the label that replaces a deleted person's email in the log.
+
+    A keyed hash of their uuid: the same for all their events, so an administrator can still see
+    that several events were about one person, but not who they were.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode("utf-8"), str(user.uuid).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+    return f"deleted-person-{digest[:12]}"
+
+
+def audit_events_pseudonymise(*, user: User) -> None:
+    """Replace the person's email with their pseudonym in every event by or about them.
+
+    The one exception to "never updated": events must outlive the person, their name must not.
+    """
+    label = audit_pseudonym(user=user)
+    AuditEvent.objects.filter(actor=user).update(actor=None, actor_label=label)
+    AuditEvent.objects.filter(subject=user).update(subject=None, subject_label=label)
+    AuditEvent.objects.filter(actor_label__iexact=user.email).update(actor_label=label)
+    AuditEvent.objects.filter(subject_label__iexact=user.email).update(subject_label=label)

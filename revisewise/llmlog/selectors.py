@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
@@ -28,3 +29,19 @@ def llm_tokens_used_today_for_user(*, user: User) -> int:
 def llm_tokens_used_today_global() -> int:
     """Tokens every call on the site has spent since midnight (site time zone)."""
     return _tokens(LlmCall.objects.filter(started_at__gte=_today_start()))
+
+
+def llm_calls_export_for_user(*, user: User) -> list[dict[str, Any]]:
+    """Return the person's calls to the optional LLM (counts and outcomes; no text is kept)."""
+    return [
+        {
+            "feature": call.feature,
+            "model": call.model,
+            "started_at": call.started_at.isoformat(),
+            "latency_ms": call.latency_ms,
+            "prompt_tokens": call.prompt_tokens,
+            "completion_tokens": call.completion_tokens,
+            "outcome": call.outcome,
+        }
+        for call in LlmCall.objects.filter(user=user).order_by("started_at", "pk")
+    ]

@@ -30,3 +30,8 @@ def llm_call_record(
         outcome=LlmOutcomeCode(outcome),
         user=user if user is not None and user.is_authenticated else None,
     )
+
+
+def llm_calls_anonymise(*, user: User) -> None:
+    """Detach the person from their LLM calls: the counts stay for budgets and monitoring."""
+    LlmCall.objects.filter(user=user).update(user=None)

@@ -7,6 +7,7 @@ from the request.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -195,3 +196,60 @@ def _each_day(start: date, end: date, counts: dict[date, int]) -> list[tuple[dat
     length = (end - start).days + 1
     days = [start + timedelta(days=offset) for offset in range(length)]
     return [(day, counts.get(day, 0)) for day in days]
+
+
+def scheduling_data_export_for_learner(*, learner: User) -> dict[str, Any]:
+    """Return the learner's cards, every review, their settings, fitted parameters and plans."""
+    cards = Card.objects.filter(learner=learner).select_related("item").order_by("pk")
+    logs = ReviewLog.objects.filter(card__learner=learner).select_related("card__item")
+    preferences = LearnerSchedulingSettings.objects.filter(learner=learner).first()
+    parameters = LearnerSchedulerParameters.objects.filter(learner=learner)
+    plans = ExamPlan.objects.filter(learner=learner).select_related("qualification")
+    return {
+        "cards": [
+            {
+                "item": str(card.item.uuid),
+                "state": card.get_state_display(),
+                "stability_days": card.stability,
+                "difficulty": card.difficulty,
+                "due": card.due.isoformat(),
+                "last_review": card.last_review.isoformat() if card.last_review else None,
+                "review_count": card.review_count,
+                "lapse_count": card.lapse_count,
+            }
+            for card in cards
+        ],
+        "reviews": [
+            {
+                "item": str(log.card.item.uuid),
+                "rating": log.get_rating_display(),
+                "reviewed_at": log.reviewed_at.isoformat(),
+                "duration_ms": log.duration_ms,
+                "elapsed_days": log.elapsed_days,
+                "predicted_recall": log.retrievability_before,
+                "source": log.source,
+            }
+            for log in logs.order_by("reviewed_at", "pk")
+        ],
+        "settings": (
+            {
+                "desired_retention": preferences.desired_retention,
+                "daily_capacity": preferences.daily_capacity,
+            }
+            if preferences
+            else None
+        ),
+        "fitted_parameters": [
+            {
+                "parameters": entry.parameters,
+                "review_count": entry.review_count,
+                "optimised_at": entry.optimised_at.isoformat(),
+                "fsrs_version": entry.fsrs_version,
+            }
+            for entry in parameters.order_by("optimised_at", "pk")
+        ],
+        "exam_plans": [
+            {"qualification": plan.qualification.title, "exam_date": plan.exam_date.isoformat()}
+            for plan in plans
+        ],
+    }

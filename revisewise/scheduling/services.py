@@ -235,3 +235,16 @@ def _apply(card: Card, memory: MemoryCard, *, is_lapse: bool) -> None:
     card.last_review = memory.last_review
     card.review_count += 1
     card.lapse_count += int(is_lapse)
+
+
+@transaction.atomic
+def scheduling_data_erase(*, learner: User) -> None:
+    """Delete the learner's review logs, cards, settings, fitted parameters and exam plans.
+
+    Review logs refuse UPDATE (migration 0002) but not DELETE: erasure removes rows whole.
+    """
+    ReviewLog.objects.filter(card__learner=learner).delete()
+    Card.objects.filter(learner=learner).delete()
+    LearnerSchedulerParameters.objects.filter(learner=learner).delete()
+    LearnerSchedulingSettings.objects.filter(learner=learner).delete()
+    ExamPlan.objects.filter(learner=learner).delete()
