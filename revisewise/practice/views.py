@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revisewise.accounts.models import User
+from revisewise.centres.selectors import assignment_list_for_learner
 from revisewise.content.models import Qualification, Unit
 from revisewise.content.selectors import SECTION_ID_FOR_KIND, section_title
 from revisewise.practice.forms import AnswerForm, SessionStartForm, answer_token_issue
@@ -57,6 +58,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 def practise_home(request: HttpRequest) -> HttpResponse:
     """List the units the learner can practise and how many reviews are due now."""
     context = {
+        "assignments": assignment_list_for_learner(learner=_learner(request)),
         "groups": practice_units_list(learner=_learner(request)),
         "due_count": due_count_for_learner(learner=_learner(request), now=timezone.now()),
     }

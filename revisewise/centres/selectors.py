@@ -1,0 +1,636 @@
+"""Reads for tutors and centre administrators: cohorts, the mastery heatmap, a learner, assignments.
+
+Tenancy is checked by the accounts selectors (`cohort_get_for_tutor`, `learner_get_for_tutor`),
+which raise Http404 for anybody outside the centre. The heatmap computes the whole cohort's
+mastery from a handful of aggregate queries, never one query per learner.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from revisewise.accounts.models import Centre, Cohort, Membership, Role, User
+from revisewise.centres.models import Assignment
+from revisewise.content.models import ContentItem, Unit
+from revisewise.practice.models import LEARNER_VISIBLE_STATUSES, Attempt, Item
+from revisewise.progress.selectors import (
+    QualificationPlan,
+    QualificationProgress,
+    exam_plans_list_for_learner,
+    qualification_progress_list_for_learner,
+)
+from revisewise.scheduling.memory import DEFAULT_PARAMETERS, elapsed_days, retrievability
+from revisewise.scheduling.models import (
+    DEFAULT_DAILY_CAPACITY,
+    Card,
+    ExamPlan,
+    LearnerSchedulerParameters,
+    LearnerSchedulingSettings,
+)
+from revisewise.scheduling.plan import BACKLOG_SPREAD_DAYS, CONSOLIDATION_MAX_DAYS
+
+# Mastery bands of the heatmap: lower bounds in percent, highest first.
+BANDS = ((80, 5), (60, 4), (40, 3), (20, 2), (0, 1))
+NOT_STARTED_BAND = 0
+
+
+def cohort_list_for_tutor(*, user: User) -> QuerySet[Cohort]:
+    """Return the cohorts this person tutors, or all cohorts of the centres they administer."""
+    return (
+        Cohort.objects.filter(
+            Q(memberships__user=user, memberships__role=Role.TUTOR)
+            | Q(centre__memberships__user=user, centre__memberships__role=Role.CENTRE_ADMIN)
+        )
+        .annotate(
+            learner_count=Count(
+                "memberships",
+                filter=Q(memberships__role=Role.LEARNER, memberships__user__is_active=True),
+                distinct=True,
+            )
+        )
+        .select_related("centre", "qualification")
+        .order_by("centre__name", "name")
+        .distinct()
+    )
+
+
+def user_is_centre_staff(*, user: User) -> bool:
+    """Say whether this person tutors a cohort or administers a centre."""
+    return Membership.objects.filter(user=user, role__in=[Role.TUTOR, Role.CENTRE_ADMIN]).exists()
+
+
+def cohort_learners(*, cohort: Cohort) -> QuerySet[User]:
+    """Return the cohort's active learners."""
+    return User.objects.filter(
+        memberships__cohort=cohort, memberships__role=Role.LEARNER, is_active=True
+    ).distinct()
+
+
+# The heatmap -------------------------------------------------------------------------------
+
+
+def band_for(value: float | None) -> int:
+    """Return the colour band of a mastery value (None: nothing practised yet)."""
+    if value is None:
+        return NOT_STARTED_BAND
+    percent = value * 100
+    return next(band for lower, band in BANDS if percent >= lower)
+
+
+def percent_text(value: float) -> str:
+    """Return a whole percentage, saying "<1%" rather than rounding a little to nothing."""
+    if 0 < value < 0.005:
+        return "<1%"
+    return f"{round(value * 100)}%"
+
+
+@dataclass(frozen=True)
+class ObjectiveColumn:
+    objective: ContentItem
+    code: str
+
+    @property
+    def label(self) -> str:
+        return self.objective.text or self.objective.name
+
+
+@dataclass(frozen=True)
+class UnitColumns:
+    unit: Unit | None
+    objectives: list[ObjectiveColumn]
+
+
+@dataclass
+class LearnerRow:
+    learner: User
+    # Mastery per objective id; None when the learner has not practised any of its items.
+    by_objective: dict[int, float | None]
+    overall: float
+    seen_items: int
+    last_activity: datetime | None
+    is_inactive: bool
+    exam_date: date | None = None
+    plan_load: int | None = None
+    daily_capacity: int = DEFAULT_DAILY_CAPACITY
+    is_behind: bool = False
+
+    @property
+    def overall_text(self) -> str:
+        return percent_text(self.overall) if self.seen_items else ""
+
+    @property
+    def overall_band(self) -> int:
+        return band_for(self.overall if self.seen_items else None)
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.is_behind or self.is_inactive
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    cohort: Cohort
+    units: list[UnitColumns]
+    rows: list[LearnerRow]
+    item_count: int
+    inactive_days: int
+
+    @property
+    def columns(self) -> list[ObjectiveColumn]:
+        return [column for group in self.units for column in group.objectives]
+
+    @property
+    def behind_count(self) -> int:
+        return sum(row.is_behind for row in self.rows)
+
+    @property
+    def inactive_count(self) -> int:
+        return sum(row.is_inactive for row in self.rows)
+
+
+@dataclass
+class _Memory:
+    """Per learner: the sum of recall per objective and overall, items seen, overdue cards."""
+
+    by_objective: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    seen_by_objective: set[int] = field(default_factory=set)
+    total: float = 0.0
+    seen: int = 0
+    overdue: int = 0
+
+
+def cohort_heatmap(*, cohort: Cohort, now: datetime, inactive_days: int) -> Heatmap:
+    """Return mastery per learner and learning objective for the cohort's qualification.
+
+    Mastery is the progress page's: the mean over an objective's learner-visible items of the
+    probability of recall now (FSRS-6 retrievability with the learner's fitted decay), unseen
+    items counting 0. About eight queries whatever the size of the cohort.
+    """
+    learners = list(cohort_learners(cohort=cohort).only("pk", "uuid", "email", "display_name"))
+    learner_ids = cohort_learners(cohort=cohort).values("pk")
+    items = _qualification_items(cohort)
+    columns = _objective_columns({objective for _, _, objective in items if objective})
+    items_per_objective: dict[int, int] = defaultdict(int)
+    for _, _, objective in items:
+        if objective:
+            items_per_objective[objective] += 1
+    objective_of = {pk: objective for pk, _, objective in items}
+    memories = _memories(cohort, learner_ids, objective_of, now)
+    last_activity = dict(
+        Card.objects.filter(learner_id__in=learner_ids)
+        .values("learner_id")
+        .annotate(last=Max("last_review"))
+        .values_list("learner_id", "last")
+    )
+    cutoff = now - timedelta(days=inactive_days)
+    rows = []
+    for learner in learners:
+        memory = memories.get(learner.pk, _Memory())
+        last = last_activity.get(learner.pk)
+        rows.append(
+            LearnerRow(
+                learner=learner,
+                by_objective={
+                    objective: (
+                        memory.by_objective[objective] / count
+                        if objective in memory.seen_by_objective
+                        else None
+                    )
+                    for objective, count in items_per_objective.items()
+                },
+                overall=memory.total / len(items) if items else 0.0,
+                seen_items=memory.seen,
+                last_activity=last,
+                is_inactive=last is None or last < cutoff,
+            )
+        )
+    _flag_behind_plan(cohort, learner_ids, rows, memories, len(items), now.date())
+    return Heatmap(
+        cohort=cohort,
+        units=columns,
+        rows=rows,
+        item_count=len(items),
+        inactive_days=inactive_days,
+    )
+
+
+def _qualification_items(cohort: Cohort) -> list[tuple[int, int, int | None]]:
+    if cohort.qualification_id is None:
+        return []
+    return list(
+        Item.objects.filter(
+            qualification_id=cohort.qualification_id, status__in=LEARNER_VISIBLE_STATUSES
+        ).values_list("pk", "unit_id", "objective_id")
+    )
+
+
+def _objective_columns(objective_ids: set[int]) -> list[UnitColumns]:
+    """Group the objectives by unit, in the unit's order, numbered "unit.objective"."""
+    objectives = ContentItem.objects.filter(pk__in=objective_ids).select_related("unit")
+    ordered = sorted(
+        objectives,
+        key=lambda o: (o.unit is None, o.unit.position if o.unit else 0, o.position, o.pk),
+    )
+    groups: list[UnitColumns] = []
+    for objective in ordered:
+        if not groups or groups[-1].unit != objective.unit:
+            groups.append(UnitColumns(unit=objective.unit, objectives=[]))
+        group = groups[-1]
+        code = f"{len(groups)}.{len(group.objectives) + 1}"
+        group.objectives.append(ObjectiveColumn(objective=objective, code=code))
+    return groups
+
+
+def _decays(learner_ids: QuerySet[User, Any]) -> dict[int, float]:
+    """Return each learner's newest fitted FSRS decay (learners without a fit use the default)."""
+    decays: dict[int, float] = {}
+    rows = (
+        LearnerSchedulerParameters.objects.filter(learner_id__in=learner_ids)
+        .order_by("learner_id", "-optimised_at", "-pk")
+        .values_list("learner_id", "parameters")
+    )
+    for learner_id, parameters in rows:
+        decays.setdefault(learner_id, float(parameters[20]))
+    return decays
+
+
+def _memories(
+    cohort: Cohort,
+    learner_ids: QuerySet[User, Any],
+    objective_of: dict[int, int | None],
+    now: datetime,
+) -> dict[int, _Memory]:
+    decays = _decays(learner_ids)
+    default_decay = DEFAULT_PARAMETERS[20]
+    cards = Card.objects.filter(
+        learner_id__in=learner_ids,
+        item__qualification_id=cohort.qualification_id,
+        item__status__in=LEARNER_VISIBLE_STATUSES,
+        last_review__isnull=False,
+        stability__isnull=False,
+    ).values_list("learner_id", "item_id", "stability", "last_review", "due")
+    memories: dict[int, _Memory] = defaultdict(_Memory)
+    for learner_id, item_id, stability, last_review, due in cards.iterator(chunk_size=5000):
+        assert stability is not None
+        assert last_review is not None
+        memory = memories[learner_id]
+        recall = retrievability(
+            stability=stability,
+            days=elapsed_days(since=last_review, now=now),
+            decay=decays.get(learner_id, default_decay),
+        )
+        memory.total += recall
+        memory.seen += 1
+        memory.overdue += due <= now
+        objective = objective_of.get(item_id)
+        if objective:
+            memory.by_objective[objective] += recall
+            memory.seen_by_objective.add(objective)
+    return memories
+
+
+def _flag_behind_plan(
+    cohort: Cohort,
+    learner_ids: QuerySet[User, Any],
+    rows: list[LearnerRow],
+    memories: dict[int, _Memory],
+    item_count: int,
+    today: date,
+) -> None:
+    """Flag learners whose exam plan needs more items today than their daily capacity.
+
+    Today's load follows the planner (`scheduling.plan`): the unseen items spread over the
+    introduction window plus the overdue reviews spread over the backlog window. It is a lower
+    bound of the planner's first day, so a learner flagged here always gets the planner's
+    "the time left cannot cover everything" warning on their plan page.
+    """
+    exams = dict(
+        ExamPlan.objects.filter(
+            learner_id__in=learner_ids, qualification_id=cohort.qualification_id
+        ).values_list("learner_id", "exam_date")
+    )
+    capacities = dict(
+        LearnerSchedulingSettings.objects.filter(learner_id__in=learner_ids).values_list(
+            "learner_id", "daily_capacity"
+        )
+    )
+    for row in rows:
+        exam_date = exams.get(row.learner.pk)
+        if exam_date is None:
+            continue
+        memory = memories.get(row.learner.pk, _Memory())
+        row.exam_date = exam_date
+        row.daily_capacity = capacities.get(row.learner.pk, DEFAULT_DAILY_CAPACITY)
+        row.plan_load = plan_load_today(
+            unseen=item_count - memory.seen,
+            overdue=memory.overdue,
+            days_left=(exam_date - today).days,
+        )
+        row.is_behind = row.plan_load is None or row.plan_load > row.daily_capacity
+
+
+def plan_load_today(*, unseen: int, overdue: int, days_left: int) -> int | None:
+    """Return the items the exam plan asks for today, or None when the exam day has come."""
+    if days_left <= 0:
+        return None
+    consolidation = min(days_left // 4, CONSOLIDATION_MAX_DAYS)
+    intro_days = max(1, days_left - consolidation)
+    new = math.ceil(unseen / intro_days)
+    backlog = math.ceil(overdue / min(days_left, BACKLOG_SPREAD_DAYS))
+    return new + backlog
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    row: LearnerRow
+    cells: SafeString
+
+
+@dataclass(frozen=True)
+class HeatmapView:
+    """The rows and columns a tutor asked to see, with each row's cells rendered."""
+
+    units: list[UnitColumns]
+    rows: list[HeatmapRow]
+
+    @property
+    def column_count(self) -> int:
+        return sum(len(group.objectives) for group in self.units)
+
+
+_FILTERS = {
+    "all": lambda row: True,
+    "flagged": lambda row: row.is_flagged,
+    "behind": lambda row: row.is_behind,
+    "inactive": lambda row: row.is_inactive,
+}
+
+
+def _sort_key(sort: str) -> Callable[[LearnerRow], Any]:
+    oldest = datetime.min.replace(tzinfo=UTC)
+    keys: dict[str, Callable[[LearnerRow], Any]] = {
+        "mastery": lambda row: (row.overall, _name(row)),
+        "-mastery": lambda row: (-row.overall, _name(row)),
+        "activity": lambda row: (row.last_activity or oldest, _name(row)),
+    }
+    return keys.get(sort, _name)
+
+
+def _name(row: LearnerRow) -> str:
+    return (row.learner.display_name or row.learner.email).casefold()
+
+
+def heatmap_view(heatmap: Heatmap, *, sort: str, show: str, unit_uuid: str) -> HeatmapView:
+    """Filter the heatmap's rows (flags) and columns (one unit), sort the rows, render cells."""
+    units = [
+        group
+        for group in heatmap.units
+        if not unit_uuid or (group.unit is not None and str(group.unit.uuid) == unit_uuid)
+    ]
+    columns = [column for group in units for column in group.objectives]
+    keep = _FILTERS.get(show, _FILTERS["all"])
+    rows = sorted((row for row in heatmap.rows if keep(row)), key=_sort_key(sort))
+    return HeatmapView(units=units, rows=[HeatmapRow(row, _cells(row, columns)) for row in rows])
+
+
+def _cells(row: LearnerRow, columns: list[ObjectiveColumn]) -> SafeString:
+    """Render a row's cells at once: 20,000 template nodes would cost more than the queries."""
+    parts = []
+    for column in columns:
+        value = row.by_objective.get(column.objective.pk)
+        if value is None:
+            parts.append(
+                '<td class="heat band-0"><span aria-hidden="true">&ndash;</span>'
+                '<span class="visually-hidden">not started</span></td>'
+            )
+        else:
+            parts.append(f'<td class="heat band-{band_for(value)}">{percent_text(value)}</td>')
+    # Only fixed markup, whole numbers and band digits are joined here: nothing user-written.
+    return mark_safe("".join(parts))
+
+
+# One learner -------------------------------------------------------------------------------
+
+
+def cohorts_shared_with_tutor(*, tutor: User, learner: User) -> list[Cohort]:
+    """Return the learner's cohorts this person tutors or administers."""
+    return list(
+        Cohort.objects.filter(memberships__user=learner, memberships__role=Role.LEARNER)
+        .filter(
+            Q(memberships__user=tutor, memberships__role=Role.TUTOR)
+            | Q(centre__memberships__user=tutor, centre__memberships__role=Role.CENTRE_ADMIN)
+        )
+        .select_related("centre", "qualification")
+        .distinct()
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    """What a tutor sees of one learner: only within the cohorts they share."""
+
+    learner: User
+    cohorts: list[Cohort]
+    progress: list[QualificationProgress]
+    plans: list[QualificationPlan]
+    attempts: list[Attempt]
+    assignments: list[LearnerAssignment]
+
+    @property
+    def centre(self) -> Centre | None:
+        return self.cohorts[0].centre if self.cohorts else None
+
+
+def learner_progress_for_tutor(*, tutor: User, learner: User, now: datetime) -> LearnerProgress:
+    """Return a learner's mastery, plans, recent answers and assignments for their tutor.
+
+    The caller got `learner` from `learner_get_for_tutor`; only the qualifications of the
+    cohorts the two share are shown.
+    """
+    cohorts = cohorts_shared_with_tutor(tutor=tutor, learner=learner)
+    qualification_ids = [c.qualification_id for c in cohorts if c.qualification_id is not None]
+    progress = [
+        entry
+        for entry in qualification_progress_list_for_learner(learner=learner, now=now)
+        if entry.qualification.pk in qualification_ids
+    ]
+    plans = [
+        plan
+        for plan in exam_plans_list_for_learner(learner=learner, today=now.date())
+        if plan.exam.qualification_id in qualification_ids
+    ]
+    assignments = [
+        entry
+        for entry in assignment_list_for_learner(learner=learner, today=now.date())
+        if entry.assignment.cohort in cohorts
+    ]
+    return LearnerProgress(
+        learner=learner,
+        cohorts=cohorts,
+        progress=progress,
+        plans=plans,
+        attempts=recent_attempts_for_tutor(learner=learner, qualification_ids=qualification_ids),
+        assignments=assignments,
+    )
+
+
+def recent_attempts_for_tutor(
+    *, learner: User, qualification_ids: list[int], limit: int = 30
+) -> list[Attempt]:
+    """Return the learner's latest answers in these qualifications, with written answers."""
+    return list(
+        Attempt.objects.filter(learner=learner, item__qualification_id__in=qualification_ids)
+        .select_related("item", "item__unit", "written_answer")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+# Assignments -------------------------------------------------------------------------------
+
+
+def assignment_items(*, assignment: Assignment) -> QuerySet[Item]:
+    """Return the learner-visible items an assignment asks for: its unit's or its chosen ones."""
+    items = Item.objects.filter(status__in=LEARNER_VISIBLE_STATUSES)
+    if assignment.unit_id is not None:
+        return items.filter(unit_id=assignment.unit_id)
+    return items.filter(assignments=assignment)
+
+
+@dataclass(frozen=True)
+class AssignmentProgress:
+    assignment: Assignment
+    total: int
+    # Per learner id: how many of the assignment's items they answered since it was set.
+    done: dict[int, int]
+
+    def done_by(self, learner: User) -> int:
+        return self.done.get(learner.pk, 0)
+
+    def is_complete_for(self, learner: User) -> bool:
+        return self.total > 0 and self.done_by(learner) >= self.total
+
+    def completed_count(self) -> int:
+        return sum(1 for count in self.done.values() if self.total and count >= self.total)
+
+
+def assignment_progress(*, assignment: Assignment, learners: QuerySet[User]) -> AssignmentProgress:
+    """Count, per learner, the assignment's items answered since it was set (two queries)."""
+    items = assignment_items(assignment=assignment)
+    done = dict(
+        Attempt.objects.filter(
+            learner_id__in=learners.values("pk"),
+            item__in=items,
+            created_at__gte=assignment.created_at,
+        )
+        .values("learner_id")
+        .annotate(count=Count("item_id", distinct=True))
+        .values_list("learner_id", "count")
+    )
+    return AssignmentProgress(assignment=assignment, total=items.count(), done=done)
+
+
+def assignment_list_for_cohort(*, cohort: Cohort) -> list[AssignmentProgress]:
+    """Return the cohort's open assignments, soonest due first, with everyone's progress."""
+    learners = cohort_learners(cohort=cohort)
+    assignments = (
+        Assignment.objects.filter(cohort=cohort, retired_at__isnull=True)
+        .select_related("unit", "set_by")
+        .order_by("due_date", "pk")
+    )
+    return [assignment_progress(assignment=a, learners=learners) for a in assignments]
+
+
+def assignment_get_for_tutor(*, user: User, assignment_uuid: str) -> Assignment:
+    """Return an assignment of a cohort this person tutors or administers, or raise Http404."""
+    assignment = (
+        Assignment.objects.filter(
+            Q(cohort__memberships__user=user, cohort__memberships__role=Role.TUTOR)
+            | Q(
+                cohort__centre__memberships__user=user,
+                cohort__centre__memberships__role=Role.CENTRE_ADMIN,
+            ),
+            uuid=assignment_uuid,
+        )
+        .select_related("cohort__centre", "unit")
+        .first()
+    )
+    if assignment is None:
+        raise Http404("No such assignment.")
+    return assignment
+
+
+def assignment_get_for_learner(*, learner: User, assignment_uuid: str) -> Assignment:
+    """Return an open assignment of one of the learner's cohorts, or raise Http404."""
+    assignment = (
+        Assignment.objects.filter(
+            uuid=assignment_uuid,
+            retired_at__isnull=True,
+            cohort__memberships__user=learner,
+            cohort__memberships__role=Role.LEARNER,
+        )
+        .select_related("cohort", "unit__qualification")
+        .first()
+    )
+    if assignment is None:
+        raise Http404("No such assignment.")
+    return assignment
+
+
+@dataclass(frozen=True)
+class LearnerAssignment:
+    assignment: Assignment
+    total: int
+    done: int
+    is_overdue: bool
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * min(self.done, self.total) / self.total) if self.total else 0
+
+
+def assignment_list_for_learner(
+    *, learner: User, today: date | None = None
+) -> list[LearnerAssignment]:
+    """Return the learner's open assignments: unfinished first, each by due date.
+
+    Finished assignments stay listed until their due date has passed.
+    """
+    today = today or timezone.localdate()
+    assignments = (
+        Assignment.objects.filter(
+            retired_at__isnull=True,
+            cohort__memberships__user=learner,
+            cohort__memberships__role=Role.LEARNER,
+        )
+        .select_related("unit", "cohort")
+        .distinct()
+        .order_by("due_date", "pk")
+    )
+    learners = User.objects.filter(pk=learner.pk)
+    listed = []
+    for assignment in assignments:
+        progress = assignment_progress(assignment=assignment, learners=learners)
+        entry = LearnerAssignment(
+            assignment=assignment,
+            total=progress.total,
+            done=min(progress.done_by(learner), progress.total),
+            is_overdue=assignment.due_date < today,
+        )
+        if not (entry.is_complete and entry.is_overdue):
+            listed.append(entry)
+    return sorted(listed, key=lambda entry: entry.is_complete)

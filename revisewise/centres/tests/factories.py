@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+
+from revisewise.accounts.tests.factories import CohortFactory, UserFactory
+from revisewise.centres.models import Assignment
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory[Assignment]):
+    class Meta:
+        model = Assignment
+
+    cohort = factory.SubFactory(CohortFactory)
+    set_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Revise unit {n}")
+    due_date = date(2026, 3, 20)
