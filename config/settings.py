@@ -168,10 +168,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in lockout: this many failures for one email from one address within the window lock
+# Sign-in lockout: this many failures for one email, from any address, within the window lock
 # that email for the window (docs/settings.md).
 ACCOUNTS_SIGN_IN_MAX_FAILURES = env_int("ACCOUNTS_SIGN_IN_MAX_FAILURES", 5, minimum=1)
 ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES = env_int("ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
+# Requests per hour before sign-up (per address) and password reset (per email, and four times
+# as many per address) are refused for a while (docs/privacy.md).
+ACCOUNTS_SIGN_UP_PER_HOUR = env_int("ACCOUNTS_SIGN_UP_PER_HOUR", 10, minimum=1)
+ACCOUNTS_PASSWORD_RESET_PER_HOUR = env_int("ACCOUNTS_PASSWORD_RESET_PER_HOUR", 5, minimum=1)
+# Retention, pruned by `manage.py prune_personal_data`: sign-in records and the audit log.
+ACCOUNTS_SIGN_IN_RECORD_DAYS = env_int("ACCOUNTS_SIGN_IN_RECORD_DAYS", 30, minimum=1)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 2190, minimum=1)
+# Who people write to about their data; shown on the privacy notice.
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@revisewise.test")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Email: printed to the console unless EMAIL_HOST names an SMTP server.
