@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from revisewise.moderation import views
 
 app_name = "moderation"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<uuid:mark_uuid>/", views.mark_moderate, name="mark"),
+]

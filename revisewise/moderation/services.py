@@ -1,0 +1,279 @@
+"""Record a tutor's moderation of a machine mark, and export moderations as labelled data.
+
+A moderation is a new `Moderation` row, never an update: the machine's mark and every earlier
+moderation stay, and the newest moderation of a mark is the one the learner sees.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, TypedDict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from revisewise.accounts.models import Centre, Membership, Role, User
+from revisewise.accounts.selectors import user_is_tutor_of
+from revisewise.audit.models import AuditAction
+from revisewise.audit.services import audit_record
+from revisewise.marking.models import MachineMark, Moderation, ModerationDecision
+
+VERDICTS = ("met", "partly_met", "not_met")
+# Credit per verdict, as the engine counts coverage of the marking points.
+VERDICT_CREDIT = {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}
+LABELS = ("correct", "partially_correct", "incorrect", "contradictory")
+# A mark with no marking points is moderated as a whole: the tutor picks the label.
+LABEL_SCORE = {"correct": 1.0, "partially_correct": 0.5, "incorrect": 0.0, "contradictory": 0.0}
+# The engine caps a contradictory answer's score here (engine.py, `_score`).
+CONTRADICTORY_CAP = 0.3
+MAX_COMMENT_CHARS = 2000
+EXPORT_DATASET = "revisewise-moderations"
+VERDICT_CHOICES = [
+    ("met", _("Met")),
+    ("partly_met", _("Partly met")),
+    ("not_met", _("Not met")),
+]
+LABEL_CHOICES = [
+    ("correct", _("Correct")),
+    ("partially_correct", _("Partially correct")),
+    ("incorrect", _("Incorrect")),
+    ("contradictory", _("Contradictory")),
+]
+
+
+class TutorVerdict(TypedDict):
+    point: str
+    verdict: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    label: str
+    score: float
+
+
+def machine_verdicts(mark: MachineMark) -> list[tuple[str, str]]:
+    """Return the machine's (point, verdict) pairs, in the engine's order."""
+    rows = mark.result.get("point_verdicts") or []
+    return [(str(row["point"]), str(row["verdict"])) for row in rows]
+
+
+def machine_showed_misconception(mark: MachineMark) -> bool:
+    return bool(mark.result.get("misconceptions_shown"))
+
+
+def mark_derive(*, verdicts: Sequence[str], misconception_shown: bool) -> Derived:
+    """Return the label and score a set of per-point verdicts earns.
+
+    The engine's own point rules, without its classifier: every point met is correct, none met
+    or partly met is incorrect, anything between is partially correct; the score is the mean
+    credit (met 1, partly met 0.5, not met 0). A misconception the tutor upholds makes any
+    answer that is not incorrect contradictory, with the score capped at 0.3, as the engine does.
+    """
+    if not verdicts:
+        raise ValueError("A label is derived from at least one marking point.")
+    score = sum(VERDICT_CREDIT[v] for v in verdicts) / len(verdicts)
+    if all(v == "met" for v in verdicts):
+        label = "correct"
+    elif all(v == "not_met" for v in verdicts):
+        label = "incorrect"
+    else:
+        label = "partially_correct"
+    if misconception_shown and label != "incorrect":
+        label, score = "contradictory", min(score, CONTRADICTORY_CAP)
+    return Derived(label=label, score=round(score, 4))
+
+
+def _clean_comment(comment: str, *, field: str) -> str:
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT_CHARS:
+        raise ValidationError(
+            {field: f"Keep the comment to {MAX_COMMENT_CHARS:,} characters or fewer."}
+        )
+    return comment
+
+
+def _clean_verdicts(
+    mark: MachineMark, point_verdicts: Iterable[Mapping[str, str]]
+) -> list[dict[str, str]]:
+    """Check the tutor gave one known verdict for each of the mark's points, in any order."""
+    given: dict[str, Mapping[str, str]] = {}
+    for row in point_verdicts:
+        point = str(row.get("point", ""))
+        if point in given:
+            raise ValidationError({"point_verdicts": f"The point “{point}” was given twice."})
+        given[point] = row
+    machine = machine_verdicts(mark)
+    unknown = set(given) - {point for point, _ in machine}
+    if unknown:
+        raise ValidationError({"point_verdicts": "A verdict was given for an unknown point."})
+    cleaned: list[dict[str, str]] = []
+    for index, (point, machine_verdict) in enumerate(machine):
+        if point not in given:
+            raise ValidationError({"point_verdicts": f"Choose a verdict for “{point}”."})
+        row = given[point]
+        verdict = str(row.get("verdict", ""))
+        if verdict not in VERDICTS:
+            raise ValidationError({"point_verdicts": f"Choose a verdict for “{point}”."})
+        comment = _clean_comment(str(row.get("comment", "")), field=f"point_{index}_comment")
+        cleaned.append(
+            {"point": point, "machine": machine_verdict, "tutor": verdict, "comment": comment}
+        )
+    return cleaned
+
+
+def _decide(
+    mark: MachineMark,
+    rows: list[dict[str, str]],
+    label: str | None,
+    misconception_upheld: bool | None,
+) -> tuple[str, Derived]:
+    """Return the decision and the moderated label and score."""
+    shown = machine_showed_misconception(mark)
+    upheld = shown if misconception_upheld is None else misconception_upheld
+    if rows:
+        same = all(r["machine"] == r["tutor"] for r in rows) and upheld == shown
+        derived = mark_derive(verdicts=[r["tutor"] for r in rows], misconception_shown=upheld)
+    else:
+        if label not in LABELS:
+            raise ValidationError({"label": "Choose a mark for the answer."})
+        same = label == mark.label
+        derived = Derived(label=label, score=LABEL_SCORE[label])
+    if same:
+        # Confirming keeps the machine's mark as it stands, classifier score included.
+        return ModerationDecision.CONFIRMED, Derived(label=mark.label, score=mark.score)
+    return ModerationDecision.OVERRIDDEN, derived
+
+
+def centre_shared(*, tutor: User, learner: User) -> Centre | None:
+    """Return a centre where this tutor tutors or administers the learner, for the audit log."""
+    learns = Membership.objects.filter(user=learner, role=Role.LEARNER)
+    shared = Membership.objects.filter(
+        Q(role=Role.TUTOR, cohort__in=learns.values("cohort"))
+        | Q(role=Role.CENTRE_ADMIN, centre__in=learns.values("centre")),
+        user=tutor,
+    )
+    membership = shared.select_related("centre").order_by("pk").first()
+    return membership.centre if membership is not None else None
+
+
+@transaction.atomic
+def moderation_record(
+    *,
+    tutor: User,
+    mark: MachineMark,
+    point_verdicts: Iterable[Mapping[str, str]],
+    comment: str,
+    label: str | None = None,
+    misconception_upheld: bool | None = None,
+) -> Moderation:
+    """Append the tutor's verdict on a machine mark; the newest moderation is the mark shown.
+
+    `point_verdicts` holds one `{"point", "verdict", "comment"}` per marking point of the mark
+    (verdict: met, partly_met or not_met). A mark with no marking points is moderated as a
+    whole with `label`. `misconception_upheld` says whether the misconception the machine found
+    is really there (None: as the machine said). Identical to the machine is a confirmation,
+    anything else an override. Raises PermissionDenied unless `tutor` tutors the learner, and
+    ValidationError for a missing or unknown verdict. Records a MARK_MODERATED audit event.
+    """
+    learner = mark.answer.learner
+    if not user_is_tutor_of(tutor=tutor, learner=learner):
+        raise PermissionDenied("Only the learner's tutor can moderate this mark.")
+    rows = _clean_verdicts(mark, point_verdicts)
+    overall = _clean_comment(comment, field="comment")
+    decision, derived = _decide(mark, rows, label, misconception_upheld)
+    moderation = Moderation.objects.create(
+        mark=mark,
+        tutor=tutor,
+        decision=decision,
+        point_verdicts=rows,
+        label=derived.label,
+        score=derived.score,
+        comment=overall,
+    )
+    audit_record(
+        actor=tutor,
+        action=AuditAction.MARK_MODERATED,
+        subject=learner,
+        centre=centre_shared(tutor=tutor, learner=learner),
+        detail={
+            "mark": str(mark.uuid),
+            "moderation": str(moderation.uuid),
+            "decision": decision,
+            "machine_label": mark.label,
+            "label": derived.label,
+        },
+    )
+    return moderation
+
+
+def answer_opaque_id(answer_uuid: str) -> str:
+    """Return a stable id for an answer that cannot be joined back to the database without
+    the site's secret key."""
+    return salted_hmac("revisewise.moderation.export", answer_uuid).hexdigest()[:24]
+
+
+def to_3way(label: str) -> str:
+    """Fold four labels into SemEval's three, as `marking.evaluation` does."""
+    return "incorrect" if label == "partially_correct" else label
+
+
+def moderation_export_row(moderation: Moderation) -> dict[str, Any]:
+    """Return one moderation as a line of the shared ASAG JSONL format, with no personal data."""
+    mark = moderation.mark
+    answer = mark.answer
+    item = answer.item
+    payload = item.payload if isinstance(item.payload, dict) else {}
+    model_answer = str(payload.get("model_answer") or "").strip()
+    return {
+        "dataset": EXPORT_DATASET,
+        "split": "moderated",
+        "question_id": str(item.uuid),
+        "question": item.stem,
+        "reference_answers": [model_answer] if model_answer else [],
+        "marking_points": [point for point, _ in machine_verdicts(mark)],
+        "answer_id": answer_opaque_id(str(answer.uuid)),
+        "answer": answer.text,
+        "label": moderation.label,
+        "label_3way": to_3way(moderation.label),
+        "label_2way": "correct" if moderation.label == "correct" else "incorrect",
+        "score": moderation.score,
+        "max_score": 1.0,
+        "point_labels": [
+            {"point": row["point"], "verdict": row["tutor"]} for row in moderation.point_verdicts
+        ],
+        "decision": moderation.decision,
+        "machine_label": mark.label,
+        "machine_score": mark.score,
+        "machine_point_labels": [
+            {"point": point, "verdict": verdict} for point, verdict in machine_verdicts(mark)
+        ],
+        "engine": f"{mark.engine_name} {mark.engine_version}",
+    }
+
+
+def moderations_export(*, actor: User | None, stream: IO[str], overrides_only: bool = False) -> int:
+    """Write the newest moderation of every moderated mark to `stream` as JSONL; return the count.
+
+    Records a MODERATIONS_EXPORTED audit event (with the count, never the rows).
+    """
+    from revisewise.moderation.selectors import moderations_newest_per_mark
+
+    count = 0
+    for moderation in moderations_newest_per_mark():
+        if overrides_only and moderation.decision != ModerationDecision.OVERRIDDEN:
+            continue
+        stream.write(json.dumps(moderation_export_row(moderation), ensure_ascii=False) + "\n")
+        count += 1
+    audit_record(
+        actor=actor,
+        action=AuditAction.MODERATIONS_EXPORTED,
+        detail={"rows": count, "overrides_only": overrides_only, "dataset": EXPORT_DATASET},
+    )
+    return count

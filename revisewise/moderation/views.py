@@ -1,0 +1,130 @@
+"""Moderation pages for tutors: the queue with the engine's agreement, and one mark to moderate."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from revisewise.accounts.models import User
+from revisewise.audit.models import AuditAction
+from revisewise.audit.services import audit_record
+from revisewise.marking.models import Moderation
+from revisewise.moderation.forms import ModerationForm, QueueFilterForm
+from revisewise.moderation.highlight import answer_segments
+from revisewise.moderation.selectors import (
+    cohorts_tutored_by,
+    flags_for_mark,
+    learner_ids_for_tutor,
+    mark_get_for_tutor,
+    moderation_history,
+    moderation_queue_for_tutor,
+    moderation_summary_for_learners,
+    user_is_moderator,
+)
+from revisewise.moderation.services import (
+    LABEL_CHOICES,
+    VERDICT_CHOICES,
+    centre_shared,
+    moderation_record,
+)
+
+
+def _moderator(request: HttpRequest) -> User:
+    user = request.user
+    # login_required has run; anyone who tutors no one sees no such page.
+    assert isinstance(user, User)
+    if not user_is_moderator(user=user):
+        raise Http404("No such page.")
+    return user
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """List answers to moderate, flagged first, with how far the engine agrees with tutors."""
+    tutor = _moderator(request)
+    form = QueueFilterForm(request.GET or None, cohorts=cohorts_tutored_by(tutor=tutor))
+    cohort, flagged = None, False
+    if form.is_bound and form.is_valid():
+        cohort, flagged = form.cleaned_data["cohort"], form.cleaned_data["flagged"]
+    context = {
+        "form": form,
+        "queue": moderation_queue_for_tutor(tutor=tutor, cohort=cohort, flagged_only=flagged),
+        "summary": moderation_summary_for_learners(
+            learner_ids=learner_ids_for_tutor(tutor=tutor, cohort=cohort)
+        ),
+    }
+    template = "moderation/queue.html"
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        template += "#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mark_moderate(request: HttpRequest, mark_uuid: UUID) -> HttpResponse:
+    """Show a learner's answer with the machine's evidence; record the tutor's verdicts."""
+    tutor = _moderator(request)
+    mark = mark_get_for_tutor(tutor=tutor, mark_uuid=str(mark_uuid))
+    learner = mark.answer.learner
+    form = ModerationForm(request.POST or None, mark=mark)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation_record(tutor=tutor, mark=mark, **form.service_arguments())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Moderation saved. The learner now sees your mark."))
+            return redirect("moderation:mark", mark_uuid=mark.uuid)
+    if request.method == "GET":
+        audit_record(
+            actor=tutor,
+            action=AuditAction.ANSWER_VIEWED,
+            subject=learner,
+            centre=centre_shared(tutor=tutor, learner=learner),
+            detail={"mark": str(mark.uuid)},
+        )
+    context = {
+        "mark": mark,
+        "answer": mark.answer,
+        "learner": learner,
+        "segments": answer_segments(mark.answer.text, mark.result),
+        "form": form,
+        "history": [_history_row(m) for m in moderation_history(mark=mark)],
+        "flags": flags_for_mark(mark=mark),
+        "machine_label": _name(LABEL_CHOICES, mark.label),
+        "misconceptions": mark.result.get("misconceptions_shown") or [],
+    }
+    return render(request, "moderation/mark.html", context, status=400 if form.errors else 200)
+
+
+def _name(choices: list[tuple[str, Any]], value: str) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def _history_row(moderation: Moderation) -> dict[str, Any]:
+    return {
+        "moderation": moderation,
+        "label_name": _name(LABEL_CHOICES, moderation.label),
+        "points": [
+            {
+                "point": row.get("point", ""),
+                "machine": _name(VERDICT_CHOICES, row.get("machine", "")),
+                "tutor": _name(VERDICT_CHOICES, row.get("tutor", "")),
+                "is_changed": row.get("machine") != row.get("tutor"),
+                "comment": row.get("comment", ""),
+            }
+            for row in moderation.point_verdicts
+        ],
+    }
