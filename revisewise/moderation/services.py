@@ -7,9 +7,9 @@ moderation stay, and the newest moderation of a mark is the one the learner sees
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, TypedDict
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -225,18 +225,26 @@ def to_3way(label: str) -> str:
 
 
 def moderation_export_row(moderation: Moderation) -> dict[str, Any]:
-    """Return one moderation as a line of the shared ASAG JSONL format, with no personal data."""
+    """Return one moderation as a line of the shared ASAG JSONL format, with no personal data.
+
+    The question and references are what the answer was marked against (the mark's stored
+    request), falling back on the item for marks stored without it.
+    """
     mark = moderation.mark
     answer = mark.answer
     item = answer.item
     payload = item.payload if isinstance(item.payload, dict) else {}
-    model_answer = str(payload.get("model_answer") or "").strip()
+    request = mark.result.get("request") or {}
+    references = [str(r) for r in request.get("reference_answers") or [] if str(r).strip()]
+    model_answer = str(request.get("model_answer") or payload.get("model_answer") or "").strip()
+    if not references and model_answer:
+        references = [model_answer]
     return {
         "dataset": EXPORT_DATASET,
         "split": "moderated",
         "question_id": str(item.uuid),
-        "question": item.stem,
-        "reference_answers": [model_answer] if model_answer else [],
+        "question": str(request.get("question") or item.stem),
+        "reference_answers": references,
         "marking_points": [point for point, _ in machine_verdicts(mark)],
         "answer_id": answer_opaque_id(str(answer.uuid)),
         "answer": answer.text,
@@ -258,8 +266,10 @@ def moderation_export_row(moderation: Moderation) -> dict[str, Any]:
     }
 
 
-def moderations_export(*, actor: User | None, stream: IO[str], overrides_only: bool = False) -> int:
-    """Write the newest moderation of every moderated mark to `stream` as JSONL; return the count.
+def moderations_export(
+    *, actor: User | None, write: Callable[[str], object], overrides_only: bool = False
+) -> int:
+    """Write the newest moderation of every moderated mark as JSONL lines; return the count.
 
     Records a MODERATIONS_EXPORTED audit event (with the count, never the rows).
     """
@@ -269,7 +279,7 @@ def moderations_export(*, actor: User | None, stream: IO[str], overrides_only: b
     for moderation in moderations_newest_per_mark():
         if overrides_only and moderation.decision != ModerationDecision.OVERRIDDEN:
             continue
-        stream.write(json.dumps(moderation_export_row(moderation), ensure_ascii=False) + "\n")
+        write(json.dumps(moderation_export_row(moderation), ensure_ascii=False) + "\n")
         count += 1
     audit_record(
         actor=actor,

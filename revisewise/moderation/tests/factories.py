@@ -72,9 +72,9 @@ class WrittenAnswerFactory(factory.django.DjangoModelFactory[WrittenAnswer]):
     marked_at = factory.LazyFunction(timezone.now)
 
 
-def evidence_for(answer: str, phrase: str) -> Evidence:
-    start = answer.index(phrase)
-    return Evidence(start=start, end=start + len(phrase), text=phrase)
+def evidence_for(answer: str, phrase: str) -> Evidence | None:
+    start = answer.find(phrase)
+    return Evidence(start=start, end=start + len(phrase), text=phrase) if start >= 0 else None
 
 
 def engine_result(
@@ -103,7 +103,7 @@ def engine_result(
         shown = (
             MisconceptionShown(
                 misconception=Misconception(statement=statement, correction=correction),
-                evidence=evidence_for(answer, phrase),
+                evidence=evidence_for(answer, phrase),  # type: ignore[arg-type]
             ),
         )
     return EngineResult(
