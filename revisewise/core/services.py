@@ -13,6 +13,7 @@ from django.db import transaction
 from revisewise.accounts.models import User
 from revisewise.accounts.services import accounts_seed_demo_centre, totp_device_enrol_demo
 from revisewise.content.services import ImportReport, content_import_paths
+from revisewise.epa.services import plans_seed_demo
 from revisewise.practice.services import items_generate_all
 
 DEMO_SEEDS_DIR = Path(settings.BASE_DIR) / "demo" / "seeds"
@@ -49,6 +50,7 @@ def demo_seed(*, logins_file: Path | None = None) -> DemoSeedResult:
     repository), so every run can print the same logins.
     """
     report = content_import_paths(paths=[DEMO_SEEDS_DIR])
+    plans_seed_demo()  # EPA assessment plans, which attach to the seeds' qualifications
     generations = items_generate_all()
     logins = _demo_people(logins_file or Path(settings.VAR_DIR) / "demo_logins.json")
     return DemoSeedResult(

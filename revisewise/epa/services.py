@@ -13,15 +13,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import zip_longest
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from revisewise.content.importers.common import ContentFileError
+from revisewise.content.importers.plans import PLAN_MARKER, PLAN_VERSION, CanonicalPlan
 from revisewise.epa.models import (
     AssessmentMethod,
+    AssessmentPlan,
     FinishReason,
+    GradeBoundary,
     MethodKind,
     MockAnswer,
     MockTest,
@@ -355,3 +360,144 @@ def mock_data_erase(*, learner: User) -> None:
     """Delete the learner's mocks and every answer in them (privacy erasure)."""
     MockAnswer.objects.filter(mock__learner=learner).delete()
     MockTest.objects.filter(learner=learner).delete()
+
+
+# Assessment plans: import and export of the canonical YAML plan documents ---------------------
+
+
+@transaction.atomic
+def plans_import(*, plans: Sequence[CanonicalPlan], file: str) -> list[AssessmentPlan]:
+    """Make each plan's qualification carry exactly the plan in the file.
+
+    The plan is matched by its qualification (one plan each); its methods by uuid, then by
+    position; boundaries are replaced. Raises ContentFileError (naming the file and line) when
+    the qualification does not exist, so the whole file imports nothing.
+    """
+    from revisewise.content.models import Qualification
+
+    stored = []
+    for data in plans:
+        qualification = Qualification.objects.filter(slug=data.qualification_slug).first()
+        if qualification is None:
+            raise ContentFileError(
+                f"no qualification with the slug {data.qualification_slug!r}; import its "
+                "content first (or put its qualification document above the plan)",
+                line=data.line,
+                file=file,
+            )
+        stored.append(_plan_store(qualification, data, file))
+    return stored
+
+
+def _plan_store(qualification: Qualification, data: CanonicalPlan, file: str) -> AssessmentPlan:
+    plan = AssessmentPlan.objects.filter(qualification=qualification).first()
+    if plan is None:
+        plan = AssessmentPlan(
+            qualification=qualification, **({"uuid": data.uuid} if data.uuid else {})
+        )
+    plan.standard_code = data.standard_code
+    plan.standard_title = data.standard_title
+    plan.source_title = data.source_title
+    plan.source_version = data.source_version
+    plan.source_date = data.source_date
+    plan.source_url = data.source_url
+    plan.grades = list(data.grades)
+    plan.notes = data.notes
+    plan.source_file = f"{file}:{data.line}"
+    plan.save()
+    existing = list(plan.methods.all())
+    by_uuid = {str(m.uuid): m for m in existing}
+    kept: set[int] = set()
+    for position, method_data in enumerate(data.methods):
+        method = by_uuid.get(method_data.uuid or "") or next(
+            (m for m in existing if m.position == position and m.pk not in kept), None
+        )
+        if method is None:
+            extra = {"uuid": method_data.uuid} if method_data.uuid else {}
+            method = AssessmentMethod(plan=plan, **extra)
+        method.position = position
+        method.kind = method_data.kind
+        method.name = method_data.name
+        method.duration_minutes = method_data.duration_minutes
+        method.question_count = method_data.question_count
+        method.question_kind = method_data.question_kind
+        method.grading_rules = method_data.grading_rules
+        method.source = method_data.source
+        method.uncertain_note = method_data.uncertain
+        method.save()
+        kept.add(method.pk)
+        method.boundaries.all().delete()
+        GradeBoundary.objects.bulk_create(
+            GradeBoundary(
+                method=method, grade=b.grade, min_marks=b.min_marks, max_marks=b.max_marks
+            )
+            for b in method_data.boundaries
+        )
+    for method in existing:
+        if method.pk not in kept:
+            method.delete()
+    return plan
+
+
+def plan_export_document(*, qualification: Qualification) -> dict[str, Any] | None:
+    """Return the qualification's plan as a canonical plan document, or None without one."""
+    plan = (
+        AssessmentPlan.objects.filter(qualification=qualification)
+        .prefetch_related("methods__boundaries")
+        .first()
+    )
+    if plan is None:
+        return None
+    return {
+        PLAN_MARKER: PLAN_VERSION,
+        "uuid": str(plan.uuid),
+        "qualification": qualification.slug,
+        "standard": {"code": plan.standard_code, "title": plan.standard_title},
+        "source": {
+            "title": plan.source_title,
+            "version": plan.source_version,
+            "date": plan.source_date,
+            "url": plan.source_url,
+        },
+        "grades": list(plan.grades),
+        "notes": plan.notes,
+        "methods": [_method_document(method) for method in plan.methods.all()],
+    }
+
+
+def _method_document(method: AssessmentMethod) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "uuid": str(method.uuid),
+        "kind": method.kind,
+        "name": method.name,
+        "duration_minutes": method.duration_minutes,
+        "question_count": method.question_count,
+        "question_kind": method.question_kind,
+    }
+    if method.boundaries.all():
+        document["boundaries"] = [
+            {"grade": b.grade, "min": b.min_marks, "max": b.max_marks}
+            for b in method.boundaries.all()
+        ]
+    document["grading_rules"] = method.grading_rules
+    document["source"] = method.source
+    document["uncertain"] = method.uncertain_note
+    return document
+
+
+DEMO_PLANS_DIR = Path(settings.BASE_DIR) / "demo" / "plans"
+
+
+def plans_seed_demo() -> int:
+    """Import the demo assessment plans (after the demo seeds they attach to); return how many.
+
+    Raises RuntimeError naming each file:line that failed, so a broken plan never passes
+    silently.
+    """
+    from revisewise.content.services import content_import_paths
+
+    report = content_import_paths(paths=[DEMO_PLANS_DIR])
+    if report.errors:
+        problems = "; ".join(f"{e.file}:{e.line}: {e.reason}" for e in report.errors)
+        raise RuntimeError(f"The demo assessment plans did not import: {problems}")
+    return AssessmentPlan.objects.count()

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from revisewise.content.importers.common import ContentFileError, decode_content, sha256_hex
+from revisewise.content.importers.plans import CanonicalPlan, is_plan_document, read_plan
 from revisewise.content.models import ItemKind, QualificationType
 
 FORMAT_MARKER = "revisewise_content"
@@ -67,6 +68,8 @@ class CanonicalFile:
     path: str
     sha256: str
     qualifications: tuple[CanonicalQualification, ...]
+    # Assessment-plan documents (importers/plans.py), imported after the qualifications.
+    plans: tuple[CanonicalPlan, ...] = ()
 
 
 class _Dumper(yaml.SafeDumper):
@@ -124,7 +127,9 @@ def parse_canonical(raw: bytes, *, name: str, max_bytes: int) -> CanonicalFile:
     if not documents:
         raise ContentFileError("the file holds no YAML document", file=name)
     reader = _Reader(name)
-    return CanonicalFile(name, sha256_hex(raw), tuple(reader.qualification(d) for d in documents))
+    plans = tuple(read_plan(reader, d) for d in documents if is_plan_document(d))
+    qualifications = tuple(reader.qualification(d) for d in documents if not is_plan_document(d))
+    return CanonicalFile(name, sha256_hex(raw), qualifications, plans)
 
 
 class _Reader:

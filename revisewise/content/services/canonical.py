@@ -69,6 +69,10 @@ def qualification_import(*, document: CanonicalFile, origin: str) -> list[Import
                 )
             )
         qualification_save_revision(qualification=qualification, origin=origin)
+    if document.plans:
+        from revisewise.epa.services import plans_import
+
+        plans_import(plans=document.plans, file=document.path)
     SourceDocument.objects.update_or_create(
         path=document.path,
         defaults={
@@ -194,7 +198,15 @@ def _replace_items(
 def qualification_export_yaml(*, qualifications: Iterable[Qualification]) -> str:
     """Return the canonical YAML of the qualifications (one document each, ordered by slug)."""
     ordered = sorted(qualifications, key=lambda q: q.slug)
-    return dump_canonical([_qualification_document(q) for q in ordered])
+    from revisewise.epa.services import plan_export_document
+
+    documents = []
+    for qualification in ordered:
+        documents.append(_qualification_document(qualification))
+        plan = plan_export_document(qualification=qualification)
+        if plan is not None:
+            documents.append(plan)
+    return dump_canonical(documents)
 
 
 def _qualification_document(qualification: Qualification) -> dict[str, Any]:
