@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,29 @@ class MarkingConfig(AppConfig):
     name = "revisewise.marking"
     label = "marking"
     verbose_name = "Marking"
+
+    def ready(self) -> None:
+        from revisewise.privacy.registry import PersonalData, personal_data_register
+
+        def export(user: Any) -> Any:
+            from revisewise.marking.services import marking_data_export
+
+            return marking_data_export(learner=user)
+
+        def erase(user: Any) -> None:
+            from revisewise.marking.services import marking_data_erase
+
+            marking_data_erase(learner=user)
+
+        personal_data_register(
+            PersonalData(
+                name="marking",
+                describe=(
+                    "Your written answers, the marks the marking engine gave them, the marks "
+                    "you flagged with your reasons, and your tutors' moderations of them."
+                ),
+                export=export,
+                erase=erase,
+                models=("marking.WrittenAnswer", "marking.MachineMark", "marking.MarkFlag"),
+            )
+        )

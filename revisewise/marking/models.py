@@ -98,6 +98,12 @@ class MachineMark(PublicModel):
                 condition=Q(label__in=MARK_LABELS),
                 name="machine_mark_label_valid",
             ),
+            # The engine is deterministic: one run per answer and engine version is the
+            # ledger's "marked exactly once"; a re-mark by a newer engine is a new row.
+            models.UniqueConstraint(
+                fields=["answer", "engine_name", "engine_version"],
+                name="machine_mark_one_per_answer_and_engine",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from revisewise.marking.adversarial import MAX_ANSWER_CHARS
 from revisewise.practice.models import ItemType, SessionScope
 
 TOKEN_SALT = "practice.answer"
@@ -21,6 +22,24 @@ FLASHCARD_CHOICES = [
     ("good", _("Good")),
     ("easy", _("Easy")),
 ]
+
+
+def written_response_field() -> forms.CharField:
+    """Return the written-answer field: the marking engine's length limit, with clear messages.
+
+    The page keeps the text on an error, so a learner over the limit loses nothing.
+    """
+    return forms.CharField(
+        max_length=MAX_ANSWER_CHARS,
+        error_messages={
+            "required": _("Write your answer before you submit it."),
+            "max_length": _(
+                "Your answer is %(show_value)d characters long; the limit is %(limit_value)d. "
+                "Shorten it to the points the question asks for and submit it again: your "
+                "text is still here."
+            ),
+        },
+    )
 
 
 def answer_token_issue() -> str:
@@ -61,7 +80,7 @@ class AnswerForm(forms.Form):
         if kind == ItemType.CLOZE:
             return {"response": forms.CharField(max_length=200)}
         if kind == ItemType.WRITTEN:
-            return {"response": forms.CharField(max_length=5000)}
+            return {"response": written_response_field()}
         if kind == ItemType.FLASHCARD:
             return {"response": forms.ChoiceField(choices=FLASHCARD_CHOICES)}
         if kind == ItemType.ORDERING:

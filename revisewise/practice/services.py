@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from revisewise.accounts.models import User
 from revisewise.content.models import ContentItem, Qualification, SourceDocument, Unit
+from revisewise.marking.services import written_answer_create
 from revisewise.practice.generation import GENERATOR_VERSION, Candidate, UnitContent, generate_unit
 from revisewise.practice.generation.sources import Source
 from revisewise.practice.generation.validator import validate
@@ -420,6 +421,9 @@ def attempt_submit(
         client_token=client_token,
         duration_ms=duration_ms,
     )
+    if attempt.item.item_type == ItemType.WRITTEN:
+        # Marking may already have graded it (tasks run inline in a local run).
+        attempt.refresh_from_db()
     if not attempt.is_graded:
         _attempt_grade(attempt=attempt, now=now)
     return attempt
@@ -440,7 +444,7 @@ def _attempt_store(
     item = Item.objects.get(uuid=session.item_order[position])
     try:
         with transaction.atomic():
-            return Attempt.objects.create(
+            attempt = Attempt.objects.create(
                 session=session,
                 learner=learner,
                 item=item,
@@ -449,6 +453,11 @@ def _attempt_store(
                 duration_ms=duration_ms,
                 client_token=client_token,
             )
+            # A written answer enters the marking ledger with the attempt, in one transaction;
+            # the engine marks it after commit (and grades the attempt then).
+            if item.item_type == ItemType.WRITTEN:
+                written_answer_create(attempt=attempt)
+            return attempt
     except IntegrityError:
         # A concurrent submit of the same answer won the race: return its row.
         existing = _attempt_existing(session=session, position=position, client_token=client_token)

@@ -23,8 +23,10 @@ from revisewise.accounts.models import User
 from revisewise.centres.selectors import assignment_list_for_learner
 from revisewise.content.models import Qualification, Unit
 from revisewise.content.selectors import SECTION_ID_FOR_KIND, section_title
+from revisewise.marking.forms import MarkFlagForm
+from revisewise.marking.selectors import written_answer_feedback, written_answer_get_for_attempt
 from revisewise.practice.forms import AnswerForm, SessionStartForm, answer_token_issue
-from revisewise.practice.models import Attempt, Item, PracticeSession
+from revisewise.practice.models import Attempt, Item, ItemType, PracticeSession
 from revisewise.practice.selectors import (
     attempt_get_for_position,
     attempts_by_position,
@@ -215,6 +217,16 @@ def _item_context(
             "practice:answer-submit", kwargs={"session_uuid": session.uuid, "number": number}
         ),
     }
+    if attempt is not None and item.item_type == ItemType.WRITTEN:
+        # Written answers show the marking panel (pending, then the engine's feedback).
+        answer = written_answer_get_for_attempt(learner=session.learner, attempt_id=attempt.pk)
+        if answer is not None:
+            context.update(
+                answer=answer,
+                feedback=written_answer_feedback(answer=answer),
+                is_owner=True,
+                flag_form=MarkFlagForm(),
+            )
     if attempt is not None:
         context["grade"] = item.grade(attempt.response)
         context["source"] = _source(item)

@@ -1,0 +1,527 @@
+"""Mark written answers in the product: the answer ledger, engine runs, flags, retries, sweeps.
+
+The only module that maps between the ORM and the engine's frozen dataclasses. The ledger row
+(`WrittenAnswer`) is created in the transaction that stores the practice `Attempt`, so an
+acknowledged answer always has one; marking runs after commit as a background task that
+claims the row with a time limit (lease). A task lost with its worker leaves the row in
+`marking` past its lease, and the sweep puts it back in the queue. Every row ends `marked`
+(with exactly one `MachineMark`) or `needs_person`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from revisewise.accounts.models import User
+from revisewise.content.models import ContentItem, ItemKind
+from revisewise.marking.models import (
+    MachineMark,
+    MarkFlag,
+    MarkingStatus,
+    Moderation,
+    WrittenAnswer,
+)
+from revisewise.marking.types import MarkingRequest, MarkResult, Misconception
+from revisewise.practice.generation.normalise import overlap
+from revisewise.practice.models import Attempt, Item, ItemType, PracticeSession, SessionScope
+from revisewise.scheduling.models import Card, ReviewSource
+from revisewise.scheduling.services import card_review_answer
+
+logger = logging.getLogger(__name__)
+
+# Queued rows untouched for this long have probably lost their task: the sweep enqueues again.
+QUEUED_GRACE = timedelta(seconds=60)
+# The unit's tips closest to the question that a distinction answer would act on.
+DISTINCTION_TIPS = 2
+GUIDANCE_MARK = "\N{ELECTRIC LIGHT BULB}"
+FLAG_REASON_MAX_CHARS = 2000
+# Namespace for the one-question sessions of the written-answer page (uuid5 of learner + token).
+_SESSION_NAMESPACE = uuid.UUID("6f1d8a4e-3b9c-4c57-9a8e-2f0b7c1d5e93")
+
+
+def _time_limit() -> timedelta:
+    return timedelta(seconds=settings.MARKING_TIME_LIMIT_SECONDS)
+
+
+def _enqueue_mark(answer_id: int) -> None:
+    """Queue marking once the current transaction commits; a failure here is left to the sweep."""
+
+    def enqueue() -> None:
+        from revisewise.marking.tasks import written_answer_mark_task
+
+        try:
+            written_answer_mark_task.enqueue(answer_id=answer_id)
+        except Exception:
+            # The row stays queued and the sweep enqueues it again: nothing is lost.
+            logger.exception("Could not enqueue marking of written answer %s", answer_id)
+
+    transaction.on_commit(enqueue)
+
+
+# Creating the ledger row ---------------------------------------------------------------------
+
+
+def written_answer_create(*, attempt: Attempt) -> WrittenAnswer:
+    """Record a written attempt in the ledger (status queued) and queue its marking.
+
+    Call inside the transaction that creates the attempt, so both commit or neither does.
+    Returns the existing row when the attempt already has one.
+    """
+    if attempt.item.item_type != ItemType.WRITTEN:
+        raise ValueError("Only answers to written items are marked by the engine.")
+    answer, created = WrittenAnswer.objects.get_or_create(
+        attempt=attempt,
+        defaults={
+            "learner_id": attempt.learner_id,
+            "item_id": attempt.item_id,
+            "text": str(attempt.response or ""),
+        },
+    )
+    if created:
+        _enqueue_mark(answer.pk)
+    return answer
+
+
+def written_answer_submit(
+    *,
+    learner: User,
+    item: Item,
+    text: str,
+    client_token: str,
+    duration_ms: int | None,
+    now: datetime | None = None,
+) -> WrittenAnswer:
+    """Answer one written item outside a practice session, as a one-question session.
+
+    The session's uuid is derived from the learner and the form's token, so a repeated submit
+    of the same form (a double click, a reload) finds the same session and stores nothing new.
+    """
+    from revisewise.practice.services import attempt_submit
+
+    if item.item_type != ItemType.WRITTEN:
+        raise ValueError("This question is not a written one.")
+    now = now or timezone.now()
+    session_uuid = uuid.uuid5(_SESSION_NAMESPACE, f"{learner.pk}:{client_token}")
+    session, _ = PracticeSession.objects.get_or_create(
+        uuid=session_uuid,
+        defaults={
+            "learner": learner,
+            "scope": SessionScope.UNIT,
+            "unit_id": item.unit_id,
+            "qualification_id": item.qualification_id,
+            "item_order": [str(item.uuid)],
+            "started_at": now,
+        },
+    )
+    if session.learner_id != learner.pk or session.item_order != [str(item.uuid)]:
+        raise ValueError("This form belongs to another question: answer again.")
+    attempt = attempt_submit(
+        learner=learner,
+        session=session,
+        position=0,
+        response=text.strip(),
+        client_token=client_token,
+        duration_ms=duration_ms,
+        now=now,
+    )
+    return WrittenAnswer.objects.get(attempt=attempt)
+
+
+# Marking -------------------------------------------------------------------------------------
+
+
+def _claim(*, answer_id: int, now: datetime) -> int | None:
+    """Move a queued row to marking with a lease; return its try number, None if not claimed."""
+    claimed = WrittenAnswer.objects.filter(pk=answer_id, status=MarkingStatus.QUEUED).update(
+        status=MarkingStatus.MARKING,
+        lease_expires_at=now + _time_limit(),
+        marking_attempts=F("marking_attempts") + 1,
+        updated_at=now,
+    )
+    if claimed != 1:
+        return None
+    attempts: int = WrittenAnswer.objects.values_list("marking_attempts", flat=True).get(
+        pk=answer_id
+    )
+    return attempts
+
+
+def written_answer_mark(*, answer_id: int, now: datetime | None = None) -> MachineMark | None:
+    """Mark one queued answer with the engine and store the result; safe to run twice.
+
+    Claims the row (queued -> marking, lease = now + MARKING_TIME_LIMIT_SECONDS, one more
+    try), runs the engine, then in one transaction stores one `MachineMark`, sets the row
+    `marked` and grades the attempt (feeding FSRS), but only while this try still holds the
+    row. On an error the row goes back to the queue (and is enqueued again) until
+    MARKING_MAX_ATTEMPTS tries, then to `needs_person`. Returns the stored mark, or None when
+    there was nothing to do (already claimed or done) or the try failed.
+    """
+    now = now or timezone.now()
+    try_number = _claim(answer_id=answer_id, now=now)
+    if try_number is None:
+        return None
+    try:
+        answer = WrittenAnswer.objects.select_related("item", "attempt").get(pk=answer_id)
+        request = marking_request_build(item=answer.item, answer=answer.text)
+        result = _engine_mark(request)
+        return _mark_store(answer=answer, try_number=try_number, request=request, result=result)
+    except Exception as error:
+        logger.exception("Marking written answer %s failed (try %s)", answer_id, try_number)
+        _mark_failed(answer_id=answer_id, try_number=try_number, error=error)
+        return None
+
+
+def _engine_mark(request: MarkingRequest) -> MarkResult:
+    # Imported here: the engine loads numpy and, on first use, the embedding model.
+    from revisewise.marking.engine import mark
+
+    return mark(request)
+
+
+@transaction.atomic
+def _mark_store(
+    *, answer: WrittenAnswer, try_number: int, request: MarkingRequest, result: MarkResult
+) -> MachineMark | None:
+    now = timezone.now()
+    # Only the try that still holds the row stores: a try that outlived its lease and was
+    # swept back into the queue must not add a second mark.
+    won = WrittenAnswer.objects.filter(
+        pk=answer.pk, status=MarkingStatus.MARKING, marking_attempts=try_number
+    ).update(
+        status=MarkingStatus.MARKED,
+        marked_at=now,
+        lease_expires_at=None,
+        last_error="",
+        updated_at=now,
+    )
+    if won != 1:
+        return None
+    mark = MachineMark.objects.create(
+        answer=answer,
+        engine_name=result.engine_name,
+        engine_version=result.engine_version,
+        label=result.label,
+        score=result.score,
+        grade_band=result.grade_band or "",
+        result=mark_result_as_json(request=request, result=result),
+    )
+    _attempt_grade_from_mark(attempt=answer.attempt, label=result.label, score=result.score)
+    return mark
+
+
+def _mark_failed(*, answer_id: int, try_number: int, error: Exception) -> None:
+    now = timezone.now()
+    is_last = try_number >= settings.MARKING_MAX_ATTEMPTS
+    status = MarkingStatus.NEEDS_PERSON if is_last else MarkingStatus.QUEUED
+    with transaction.atomic():
+        moved = WrittenAnswer.objects.filter(
+            pk=answer_id, status=MarkingStatus.MARKING, marking_attempts=try_number
+        ).update(
+            status=status,
+            lease_expires_at=None,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            updated_at=now,
+        )
+        if moved == 1 and not is_last:
+            _enqueue_mark(answer_id)
+
+
+def _score_fraction(label: str, score: float) -> float:
+    """Map a mark to the share of marks FSRS rates: correct 1, partial its score, wrong < 0.5."""
+    if label == "correct":
+        return 1.0
+    if label == "partially_correct":
+        return min(score, 0.99)
+    return min(score, 0.49)
+
+
+def _attempt_grade_from_mark(*, attempt: Attempt, label: str, score: float) -> None:
+    """Grade the attempt once (like practice grading) and review the item's FSRS card once."""
+    now = timezone.now()
+    is_correct = label == "correct"
+    updated = Attempt.objects.filter(pk=attempt.pk, graded_at__isnull=True).update(
+        is_correct=is_correct, score=score, graded_at=now
+    )
+    if updated != 1:
+        return
+    item = attempt.item
+    last_review = (
+        Card.objects.filter(learner_id=attempt.learner_id, item=item)
+        .values_list("last_review", flat=True)
+        .first()
+    )
+    # The review happened when the learner answered; a later review of the same card (another
+    # answer marked first) moves it on, since reviews are replayed in time order.
+    reviewed_at = max(attempt.created_at, last_review) if last_review else attempt.created_at
+    card_review_answer(
+        learner=attempt.learner,
+        item=item,
+        is_correct=is_correct,
+        reviewed_at=reviewed_at,
+        duration_ms=attempt.duration_ms,
+        score_fraction=_score_fraction(label, score),
+        source=ReviewSource.WRITTEN,
+    )
+
+
+def mark_result_as_json(*, request: MarkingRequest, result: MarkResult) -> dict[str, Any]:
+    """Return the stored shape of a mark: the engine's result plus what it was marked against.
+
+    Keys: label, score, point_verdicts [{point, verdict, evidence {start, end, text} | null,
+    similarity}], misconceptions_shown [{misconception {statement, correction}, evidence}],
+    grade_band, feedback, flags, engine_name, engine_version, probabilities, and `request`
+    {question, marking_points, pass_criteria, distinction_criteria, guidance, model_answer,
+    misconceptions}, so a mark can be explained and reproduced.
+    """
+    stored = dataclasses.asdict(result)
+    stored["request"] = {
+        "question": request.question,
+        "marking_points": list(request.marking_points),
+        "reference_answers": list(request.reference_answers),
+        "pass_criteria": list(request.pass_criteria),
+        "distinction_criteria": list(request.distinction_criteria),
+        "guidance": list(request.guidance),
+        "model_answer": request.model_answer,
+        "misconceptions": [dataclasses.asdict(m) for m in request.misconceptions],
+    }
+    result_json: dict[str, Any] = _jsonable(stored)
+    return result_json
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+# What an answer is marked against ---------------------------------------------------------
+
+
+def _clean_tip(text: str) -> str:
+    return text.replace(GUIDANCE_MARK, "").strip()
+
+
+def _ranked(texts: Iterable[str], topic: str) -> list[str]:
+    scored = [(overlap(text, topic), index, text) for index, text in enumerate(texts)]
+    return [text for score, _, text in sorted(scored, key=lambda s: (-s[0], s[1])) if score > 0]
+
+
+def marking_request_build(*, item: Item, answer: str) -> MarkingRequest:
+    """Build the engine's request from the item and its unit's content, never inventing text.
+
+    Marking points and the model answer come from the item; misconceptions (with their
+    corrections) from the unit and its qualification; the unit's assessment guidance ("for
+    higher grades") closest to the question becomes the distinction criteria, and the closest
+    qualification-wide tip the guidance. The points are the pass criteria: they are the
+    unit's assessment criteria the question was written from.
+    """
+    payload = item.payload or {}
+    points = tuple(str(p) for p in payload.get("marking_points", []) if str(p).strip())
+    topic = " ".join([item.stem, *points])
+    content = list(
+        ContentItem.objects.filter(qualification_id=item.qualification_id)
+        .filter(Q(unit_id=item.unit_id) | Q(unit__isnull=True))
+        .filter(kind__in=(ItemKind.MISCONCEPTION, ItemKind.TIP))
+        .order_by(F("unit_id").asc(nulls_last=True), "position", "pk")
+    )
+    misconceptions: dict[str, Misconception] = {}
+    for row in content:
+        if row.kind == ItemKind.MISCONCEPTION and row.name.strip() and row.text.strip():
+            key = " ".join(row.name.lower().split())
+            misconceptions.setdefault(
+                key, Misconception(statement=row.name.strip(), correction=row.text.strip())
+            )
+    unit_tips = [_clean_tip(r.text) for r in content if r.kind == ItemKind.TIP and r.unit_id]
+    shared_tips = [
+        _clean_tip(r.text) for r in content if r.kind == ItemKind.TIP and r.unit_id is None
+    ]
+    model_answer = str(payload.get("model_answer") or "").strip() or None
+    return MarkingRequest(
+        question=item.stem,
+        answer=answer,
+        marking_points=points,
+        reference_answers=tuple(str(r) for r in payload.get("reference_answers", [])),
+        misconceptions=tuple(misconceptions.values()),
+        pass_criteria=points,
+        distinction_criteria=tuple(_ranked(unit_tips, topic)[:DISTINCTION_TIPS]),
+        guidance=tuple(_ranked(shared_tips, topic)[:1]),
+        model_answer=model_answer,
+    )
+
+
+# Learners: retry and flag ------------------------------------------------------------------
+
+
+@transaction.atomic
+def written_answer_retry(*, answer: WrittenAnswer, learner: User) -> WrittenAnswer:
+    """Put an answer that needs a person back in the queue for the engine, with fresh tries."""
+    if answer.learner_id != learner.pk:
+        raise PermissionError("Only the learner who wrote the answer can ask to mark it again.")
+    now = timezone.now()
+    moved = WrittenAnswer.objects.filter(pk=answer.pk, status=MarkingStatus.NEEDS_PERSON).update(
+        status=MarkingStatus.QUEUED, marking_attempts=0, lease_expires_at=None, updated_at=now
+    )
+    if moved != 1:
+        raise ValueError("Only an answer that could not be marked can be marked again.")
+    _enqueue_mark(answer.pk)
+    answer.refresh_from_db()
+    return answer
+
+
+@transaction.atomic
+def mark_flag_create(*, mark: MachineMark, learner: User, reason: str) -> MarkFlag:
+    """Record that the learner disagrees with a mark of their own answer (once per mark)."""
+    if mark.answer.learner_id != learner.pk:
+        raise PermissionError("Only the learner who wrote the answer can flag its mark.")
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Say why you disagree with the mark.")
+    if len(reason) > FLAG_REASON_MAX_CHARS:
+        raise ValueError(f"Keep your reason under {FLAG_REASON_MAX_CHARS:,} characters.")
+    # Lock the answer so that two submits of the form store one flag.
+    WrittenAnswer.objects.select_for_update().get(pk=mark.answer_id)
+    existing = MarkFlag.objects.filter(mark=mark, learner=learner).first()
+    if existing is not None:
+        return existing
+    return MarkFlag.objects.create(mark=mark, learner=learner, reason=reason)
+
+
+# The sweep ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepResult:
+    backfilled: int = 0
+    requeued: int = 0
+    needs_person: int = 0
+    enqueued: int = 0
+
+    def as_json(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+def _backfill(now: datetime) -> int:
+    """Give every written attempt that has no ledger row one (answers stored before the ledger)."""
+    missing = Attempt.objects.filter(
+        item__item_type=ItemType.WRITTEN, written_answer__isnull=True
+    ).select_related("item")
+    created = 0
+    for attempt in missing[:500]:
+        with transaction.atomic():
+            written_answer_create(attempt=attempt)
+        created += 1
+    return created
+
+
+def written_answers_sweep(
+    *, now: datetime | None = None, queued_older_than: timedelta = QUEUED_GRACE, limit: int = 200
+) -> SweepResult:
+    """Recover answers whose marking was lost; safe to run at any time, any number of times.
+
+    Rows in `marking` past their lease go back to `queued` (or to `needs_person` once they have
+    had MARKING_MAX_ATTEMPTS tries); queued rows untouched for `queued_older_than` are
+    enqueued again (a claim makes a duplicate task harmless). Written attempts without a ledger
+    row get one.
+    """
+    now = now or timezone.now()
+    backfilled = _backfill(now)
+    requeued = needs_person = 0
+    stale = WrittenAnswer.objects.filter(
+        status=MarkingStatus.MARKING, lease_expires_at__lt=now
+    ).values_list("pk", "marking_attempts")[:limit]
+    for pk, tries in list(stale):
+        is_last = tries >= settings.MARKING_MAX_ATTEMPTS
+        moved = WrittenAnswer.objects.filter(
+            pk=pk, status=MarkingStatus.MARKING, lease_expires_at__lt=now
+        ).update(
+            status=MarkingStatus.NEEDS_PERSON if is_last else MarkingStatus.QUEUED,
+            lease_expires_at=None,
+            last_error="Marking did not finish within the time limit.",
+            updated_at=now,
+        )
+        needs_person += moved if is_last else 0
+        requeued += 0 if is_last else moved
+    waiting = list(
+        WrittenAnswer.objects.filter(
+            Q(updated_at__lte=now - queued_older_than) | Q(updated_at=now),
+            status=MarkingStatus.QUEUED,
+        )
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in waiting:
+        _enqueue_mark(pk)
+    return SweepResult(
+        backfilled=backfilled, requeued=requeued, needs_person=needs_person, enqueued=len(waiting)
+    )
+
+
+# Privacy -----------------------------------------------------------------------------------
+
+
+def _moderation_json(moderation: Moderation) -> dict[str, Any]:
+    return {
+        "decision": moderation.decision,
+        "label": moderation.label,
+        "score": moderation.score,
+        "point_verdicts": moderation.point_verdicts,
+        "comment": moderation.comment,
+        "created_at": moderation.created_at.isoformat(),
+    }
+
+
+def marking_data_export(*, learner: User) -> list[dict[str, Any]]:
+    """Return the learner's written answers with their marks, flags and moderations as JSON."""
+    answers = (
+        WrittenAnswer.objects.filter(learner=learner)
+        .select_related("item")
+        .prefetch_related("marks__flags", "marks__moderations")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "uuid": str(answer.uuid),
+            "question": answer.item.stem,
+            "answer": answer.text,
+            "status": answer.status,
+            "submitted_at": answer.created_at.isoformat(),
+            "marked_at": answer.marked_at.isoformat() if answer.marked_at else None,
+            "marks": [
+                {
+                    "engine": f"{mark.engine_name} {mark.engine_version}",
+                    "label": mark.label,
+                    "score": mark.score,
+                    "grade_band": mark.grade_band,
+                    "result": mark.result,
+                    "created_at": mark.created_at.isoformat(),
+                    "flags": [
+                        {"reason": flag.reason, "created_at": flag.created_at.isoformat()}
+                        for flag in mark.flags.all()
+                        if flag.learner_id == learner.pk
+                    ],
+                    "moderations": [_moderation_json(m) for m in mark.moderations.all()],
+                }
+                for mark in answer.marks.all()
+            ],
+        }
+        for answer in answers
+    ]
+
+
+def marking_data_erase(*, learner: User) -> None:
+    """Delete the learner's written answers, marks, flags and the moderations of those marks."""
+    MarkFlag.objects.filter(learner=learner).delete()
+    # Marks, their flags and moderations cascade from the answers.
+    WrittenAnswer.objects.filter(learner=learner).delete()
