@@ -155,7 +155,7 @@ class Invitation(PublicModel):
 
 
 class SignInAttempt(models.Model):
-    """One password sign-in attempt; failures per email and address drive the lockout."""
+    """One password sign-in attempt; failures per email, from any address, drive the lockout."""
 
     email = models.CharField(max_length=254)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -166,10 +166,32 @@ class SignInAttempt(models.Model):
         ordering = ["-attempted_at"]
         indexes = [
             models.Index(fields=["email", "attempted_at"], name="signin_attempt_email_time"),
+            models.Index(fields=["attempted_at"], name="signin_attempt_time"),
         ]
 
     def __str__(self) -> str:
         return f"{self.email} at {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitHit(models.Model):
+    """One request counted against a rate limit (sign-up, password reset).
+
+    The key is a keyed hash of the address or email, so the table names nobody in clear.
+    """
+
+    scope = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    hit_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-hit_at"]
+        indexes = [
+            models.Index(fields=["scope", "key_hash", "hit_at"], name="ratelimit_scope_key_time"),
+            models.Index(fields=["hit_at"], name="ratelimit_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.hit_at:%Y-%m-%d %H:%M}"
 
 
 class TotpDevice(TimeStampedModel):

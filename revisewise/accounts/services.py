@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
+import math
 import secrets
 import time
 from dataclasses import dataclass
@@ -17,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +31,7 @@ from revisewise.accounts.models import (
     Cohort,
     Invitation,
     Membership,
+    RateLimitHit,
     Role,
     SignInAttempt,
     TotpDevice,
@@ -41,7 +43,15 @@ INVITATION_LIFETIME = timedelta(days=7)
 
 
 class SignInLockedError(Exception):
-    """Too many failed sign-ins for this email from one address: wait before trying again."""
+    """Too many failed sign-ins for this email: wait before trying again."""
+
+
+class RateLimitedError(Exception):
+    """Too many requests of one kind from one address or for one email: wait and try again."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"Too many requests; try again in {minutes} minutes.")
+        self.minutes = minutes
 
 
 class InvitationError(Exception):
@@ -97,22 +107,81 @@ def user_create(
     return user
 
 
+RATE_LIMIT_WINDOW = timedelta(hours=1)
+PASSWORD_RESETS_PER_ADDRESS_FACTOR = 4
+
+
+def _rate_key(value: str) -> str:
+    secret = settings.SECRET_KEY.encode("utf-8")
+    return hmac.new(secret, value.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def rate_limit_hit(*, scope: str, limits: dict[str, int], now: datetime | None = None) -> None:
+    """Count one request against each key's limit per RATE_LIMIT_WINDOW (keys: an address, an
+    email). Raises RateLimitedError, counting nothing, if any key has reached its limit.
+
+    Keys are stored as keyed hashes; a key that is empty (no address known) is not limited.
+    """
+    now = now or timezone.now()
+    hashes = {_rate_key(key): limit for key, limit in limits.items() if key}
+    for key_hash, limit in hashes.items():
+        hits = RateLimitHit.objects.filter(
+            scope=scope, key_hash=key_hash, hit_at__gt=now - RATE_LIMIT_WINDOW
+        )
+        if hits.count() >= limit:
+            oldest = hits.order_by("hit_at").values_list("hit_at", flat=True).first() or now
+            wait = oldest + RATE_LIMIT_WINDOW - now
+            raise RateLimitedError(minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+    RateLimitHit.objects.bulk_create(
+        RateLimitHit(scope=scope, key_hash=key_hash, hit_at=now) for key_hash in hashes
+    )
+
+
+def sign_up_rate_limit(*, ip_address: str | None) -> None:
+    """Count a sign-up from this address; raise RateLimitedError past ACCOUNTS_SIGN_UP_PER_HOUR."""
+    rate_limit_hit(scope="sign_up", limits={ip_address or "": settings.ACCOUNTS_SIGN_UP_PER_HOUR})
+
+
+def password_reset_rate_limit(*, email: str, ip_address: str | None) -> None:
+    """Count a reset request for this email from this address; raise RateLimitedError past
+    ACCOUNTS_PASSWORD_RESET_PER_HOUR for the email (four times as many for the address)."""
+    per_email = settings.ACCOUNTS_PASSWORD_RESET_PER_HOUR
+    rate_limit_hit(
+        scope="password_reset",
+        limits={
+            f"email:{email}": per_email,
+            f"address:{ip_address or ''}" if ip_address else "": per_email
+            * PASSWORD_RESETS_PER_ADDRESS_FACTOR,
+        },
+    )
+
+
+def sign_in_records_prune(*, now: datetime | None = None) -> int:
+    """Delete sign-in attempts and rate-limit hits older than ACCOUNTS_SIGN_IN_RECORD_DAYS.
+
+    The lockout and the limits look back an hour at most, so older rows serve no purpose.
+    Returns how many rows were deleted.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ACCOUNTS_SIGN_IN_RECORD_DAYS)
+    attempts, _ = SignInAttempt.objects.filter(attempted_at__lt=cutoff).delete()
+    hits, _ = RateLimitHit.objects.filter(hit_at__lt=cutoff).delete()
+    return attempts + hits
+
+
 def user_sign_up(*, email: str, password: str, display_name: str = "") -> User:
     """Create a learner who studies alone, without a centre."""
     return user_create(email=email, password=password, display_name=display_name)
 
 
 def _failures_locking(*, email: str, now: datetime) -> bool:
+    # Counted per email from every address together: a guesser gains nothing by changing
+    # address, and the address is REMOTE_ADDR (never X-Forwarded-For, which anyone can write).
     window = timedelta(minutes=settings.ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES)
-    most_from_one_address = (
-        SignInAttempt.objects.filter(email=email, succeeded=False, attempted_at__gt=now - window)
-        .values("ip_address")
-        .annotate(failures=Count("pk"))
-        .order_by("-failures")
-        .values_list("failures", flat=True)
-        .first()
-    )
-    return (most_from_one_address or 0) >= settings.ACCOUNTS_SIGN_IN_MAX_FAILURES
+    failures = SignInAttempt.objects.filter(
+        email=email, succeeded=False, attempted_at__gt=now - window
+    ).count()
+    return failures >= settings.ACCOUNTS_SIGN_IN_MAX_FAILURES
 
 
 def sign_in_check(
@@ -120,10 +189,10 @@ def sign_in_check(
 ) -> User | None:
     """Return the person if the email and password match, recording the attempt.
 
-    Raises SignInLockedError, without checking the password, once one address has failed
-    ACCOUNTS_SIGN_IN_MAX_FAILURES times for this email within the lockout window; the lock lifts
-    as those failures age out of the window. The answer is the same whether or not the account
-    exists.
+    Raises SignInLockedError, without checking the password, once this email has failed
+    ACCOUNTS_SIGN_IN_MAX_FAILURES times, from any addresses, within the lockout window; the lock
+    lifts as those failures age out of the window. The answer is the same whether or not the
+    account exists.
     """
     email = email.strip().lower()
     now = timezone.now()
@@ -393,5 +462,6 @@ def account_records_erase(*, user: User) -> None:
     TotpDevice.objects.filter(user=user).delete()
     SignInAttempt.objects.filter(email__iexact=user.email).delete()
     Invitation.objects.filter(email__iexact=user.email).delete()
+    RateLimitHit.objects.filter(key_hash=_rate_key(f"email:{user.email}")).delete()
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
     Invitation.objects.filter(accepted_by=user).update(accepted_by=None)

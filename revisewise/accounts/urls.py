@@ -18,16 +18,7 @@ urlpatterns = [
     path("cohorts/<uuid:cohort_uuid>/", views.cohort_detail, name="cohort-detail"),
     path("cohorts/<uuid:cohort_uuid>/invite/", views.cohort_invite, name="cohort-invite"),
     path("cohorts/<uuid:cohort_uuid>/import/", views.cohort_import, name="cohort-import"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/emails/password_reset.txt",
-            subject_template_name="accounts/emails/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password-reset-sent"),
-        ),
-        name="password-reset",
-    ),
+    path("password-reset/", views.password_reset, name="password-reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),

@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -76,9 +79,21 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+def _rate_limited_message(error: services.RateLimitedError) -> str:
+    return _(
+        "Too many requests from here. To protect accounts, please wait %(minutes)s minutes and "
+        "try again."
+    ) % {"minutes": error.minutes}
+
+
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_up_rate_limit(ip_address=request.META.get("REMOTE_ADDR"))
+        except services.RateLimitedError as error:
+            form.add_error(None, _rate_limited_message(error))
+            return render(request, "accounts/sign_up.html", {"form": form}, status=429)
         try:
             user = services.user_sign_up(
                 email=form.cleaned_data["email"],
@@ -257,3 +272,25 @@ def cohort_import(request: HttpRequest, cohort_uuid: str) -> HttpResponse:
         "row_errors": row_errors,
     }
     return render(request, "accounts/cohort_detail.html", context, status=400)
+
+
+_password_reset_view = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/emails/password_reset.txt",
+    subject_template_name="accounts/emails/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password-reset-sent"),
+)
+
+
+def password_reset(request: HttpRequest) -> HttpResponseBase:
+    """Django's reset request, limited per email and per address so it cannot flood an inbox."""
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_rate_limit(
+                email=form.cleaned_data["email"], ip_address=request.META.get("REMOTE_ADDR")
+            )
+        except services.RateLimitedError as error:
+            form.add_error(None, _rate_limited_message(error))
+            return render(request, "accounts/password_reset.html", {"form": form}, status=429)
+    return _password_reset_view(request)

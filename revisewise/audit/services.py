@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -55,3 +56,9 @@ def audit_events_pseudonymise(*, user: User) -> None:
     AuditEvent.objects.filter(subject=user).update(subject=None, subject_label=label)
     AuditEvent.objects.filter(actor_label__iexact=user.email).update(actor_label=label)
     AuditEvent.objects.filter(subject_label__iexact=user.email).update(subject_label=label)
+
+
+def audit_events_prune(*, older_than: datetime) -> int:
+    """Delete events older than the retention period (AUDIT_RETENTION_DAYS); return how many."""
+    deleted, _ = AuditEvent.objects.filter(created_at__lt=older_than).delete()
+    return deleted
