@@ -54,6 +54,11 @@ class QueueEntry:
     def machine_label_name(self) -> str:
         return str(dict(LABEL_CHOICES).get(self.mark.label, self.mark.label))
 
+    @property
+    def moderated_label_name(self) -> str:
+        label = self.moderated_label or ""
+        return str(dict(LABEL_CHOICES).get(label, label))
+
 
 @dataclass(frozen=True)
 class Queue:
