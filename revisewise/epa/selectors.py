@@ -39,6 +39,27 @@ class QuestionReview:
     item: Item
     answer: MockAnswer | None
     is_correct: bool
+    # The right answer as text, and the learner's answer as text ("" when unanswered).
+    expected: str
+    given: str
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question of a running mock as the learner sees it, with their saved answer."""
+
+    position: int
+    item: Item
+    shown: dict[str, Any]
+    chosen: list[str]
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
 
 
 @dataclass(frozen=True)
@@ -94,7 +115,7 @@ def mock_items(*, mock: MockTest) -> list[Item]:
     """Return the mock's items in their order, with unit and objective."""
     by_uuid = {
         str(item.uuid): item
-        for item in Item.objects.select_related("unit", "objective").filter(
+        for item in Item.objects.select_related("unit__qualification", "objective").filter(
             uuid__in=mock.item_order
         )
     }
@@ -112,15 +133,42 @@ def mock_latest_answers(*, mock: MockTest) -> dict[int, MockAnswer]:
 def mock_review(*, mock: MockTest) -> list[QuestionReview]:
     """Return every question with the learner's marked answer (None when unanswered)."""
     answers = mock_latest_answers(mock=mock)
-    return [
-        QuestionReview(
-            position=position,
-            item=item,
-            answer=answers.get(position),
-            is_correct=bool(answers.get(position) and answers[position].is_correct),
+    review = []
+    for position, item in enumerate(mock_items(mock=mock)):
+        answer = answers.get(position)
+        review.append(
+            QuestionReview(
+                position=position,
+                item=item,
+                answer=answer,
+                is_correct=bool(answer and answer.is_correct),
+                expected=item.grade(None).expected,
+                given=_answer_text(item, answer.response) if answer else "",
+            )
         )
-        for position, item in enumerate(mock_items(mock=mock))
-    ]
+    return review
+
+
+def _answer_text(item: Item, response: Any) -> str:
+    options = {o["id"]: o["text"] for o in item.payload.get("options", [])}
+    if isinstance(response, list):
+        return "; ".join(options.get(str(r), str(r)) for r in response)
+    if item.item_type == "true_false":
+        return "True" if str(response).lower() == "true" else "False"
+    return options.get(str(response), str(response))
+
+
+def mock_questions(*, mock: MockTest) -> list[QuestionView]:
+    """Return the mock's questions as shown (never the key), each with the saved answer."""
+    answers = mock_latest_answers(mock=mock)
+    questions = []
+    for position, item in enumerate(mock_items(mock=mock)):
+        saved = answers[position].response if position in answers else None
+        chosen = [str(r) for r in saved] if isinstance(saved, list) else []
+        if saved is not None and not isinstance(saved, list):
+            chosen = [str(saved)]
+        questions.append(QuestionView(position, item, item.presentation(), chosen))
+    return questions
 
 
 def mock_breakdown(*, review: list[QuestionReview]) -> tuple[list[Breakdown], list[Breakdown]]:

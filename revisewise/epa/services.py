@@ -42,13 +42,13 @@ if TYPE_CHECKING:
 
 # Types a mock can mark on its own, best first: four-option multiple choice is what the real
 # knowledge test asks. Flashcards (self-rated) and written answers (marked later) never appear.
+# Ordering and matching are left out: a mock is one form of many questions, and they need a
+# page of their own.
 MOCK_ITEM_TYPES = (
     ItemType.MCQ_SINGLE,
     ItemType.TRUE_FALSE,
     ItemType.MCQ_MULTI,
     ItemType.CLOZE,
-    ItemType.ORDERING,
-    ItemType.MATCHING,
 )
 
 
