@@ -51,3 +51,108 @@ GOOD_ANSWER = (
     "was delayed, agree a solution such as a redelivery or refund, and follow up with the "
     "customer afterwards."
 )
+
+
+# The product side: a unit with content, a written item, and people of two centres ------------
+
+
+@pytest.fixture(autouse=True)
+def _no_request_sweep(settings):
+    # The marking pages start the sweep at most once a minute; tests of the sweep call it.
+    settings.MARKING_SWEEP_INTERVAL_SECONDS = 0
+
+
+@pytest.fixture
+def written_item(db):
+    """A written item on a unit holding the seed page's misconceptions and guidance."""
+    from revisewise.practice.models import ItemType
+    from revisewise.practice.tests.factories import ItemFactory, performance_unit
+
+    unit = performance_unit()
+    return ItemFactory.create(
+        unit=unit,
+        item_type=ItemType.WRITTEN,
+        stem="Explain how you would maintain a positive relationship with a customer when you "
+        "cannot deliver the outcome they expected.",
+        payload={
+            "marking_points": [
+                "Demonstrating effective de-escalation techniques, such as acknowledging the "
+                "customer's frustration and offering a sincere, personalized apology.",
+                "Explaining clearly what can be done instead and agreeing the next steps.",
+            ],
+            "model_answer": "Acknowledge the customer's frustration, apologise sincerely, "
+            "explain what can be done instead and agree the next steps.",
+        },
+        source_sentence="Maintain a positive relationship even when you are unable to deliver "
+        "the customers expected outcome",
+    )
+
+
+@pytest.fixture
+def cohort(db):
+    from revisewise.accounts.tests.factories import CohortFactory
+
+    return CohortFactory.create()
+
+
+@pytest.fixture
+def other_cohort(db):
+    from revisewise.accounts.tests.factories import CohortFactory
+
+    return CohortFactory.create()
+
+
+def _member(cohort, role):
+    from revisewise.accounts.tests.factories import MembershipFactory
+
+    return MembershipFactory.create(cohort=cohort, role=role).user
+
+
+@pytest.fixture
+def learner(cohort):
+    from revisewise.accounts.models import Role
+
+    return _member(cohort, Role.LEARNER)
+
+
+@pytest.fixture
+def tutor(cohort):
+    from revisewise.accounts.models import Role
+
+    return _member(cohort, Role.TUTOR)
+
+
+@pytest.fixture
+def other_learner(other_cohort):
+    from revisewise.accounts.models import Role
+
+    return _member(other_cohort, Role.LEARNER)
+
+
+@pytest.fixture
+def other_tutor(other_cohort):
+    from revisewise.accounts.models import Role
+
+    return _member(other_cohort, Role.TUTOR)
+
+
+GOOD_WRITTEN_ANSWER = (
+    "I would acknowledge the customer's frustration and offer a sincere, personal apology. "
+    "Then I would explain clearly what we can do instead and agree the next steps with them."
+)
+
+
+@pytest.fixture
+def submit(django_capture_on_commit_callbacks):
+    """Submit a written answer through the service and run its marking task after commit."""
+    from revisewise.marking.services import written_answer_submit
+
+    def run(learner, item, text=GOOD_WRITTEN_ANSWER, token="form-1"):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = written_answer_submit(
+                learner=learner, item=item, text=text, client_token=token, duration_ms=90_000
+            )
+        answer.refresh_from_db()
+        return answer
+
+    return run
