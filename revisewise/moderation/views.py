@@ -78,7 +78,7 @@ def mark_moderate(request: HttpRequest, mark_uuid: UUID) -> HttpResponse:
     tutor = _moderator(request)
     mark = mark_get_for_tutor(tutor=tutor, mark_uuid=str(mark_uuid))
     learner = mark.answer.learner
-    form = ModerationForm(request.POST or None, mark=mark)
+    form = ModerationForm(request.POST if request.method == "POST" else None, mark=mark)
     if request.method == "POST" and form.is_valid():
         try:
             moderation_record(tutor=tutor, mark=mark, **form.service_arguments())

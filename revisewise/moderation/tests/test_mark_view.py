@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from revisewise.accounts.testing import force_login_verified
+from revisewise.accounts.tests.factories import CentreAdminMembershipFactory
 from revisewise.audit.models import AuditAction, AuditEvent
 from revisewise.marking.models import Moderation
 from revisewise.moderation.services import moderation_record
@@ -140,3 +141,29 @@ def test_the_learners_flag_reason_is_shown(tutor, learner):
     html = signed_in(tutor).get(url(mark)).content.decode()
     assert "The learner disagrees with this mark" in html
     assert "I did explain the next steps." in html
+
+
+def test_an_empty_post_is_refused_with_messages(tutor, learner):
+    mark = mark_for(learner)
+    response = signed_in(tutor).post(url(mark), {})
+    assert response.status_code == 400
+    assert response.content.decode().count("Choose met, partly met or not met.") == 3
+    assert not Moderation.objects.exists()
+
+
+def test_saving_the_machines_verdicts_unchanged_confirms_the_mark(tutor, learner):
+    mark = mark_for(learner)
+    data = {"point_0_verdict": "met", "point_1_verdict": "partly_met", "point_2_verdict": "not_met"}
+    assert signed_in(tutor).post(url(mark), data).status_code == 302
+    moderation = Moderation.objects.get()
+    assert (moderation.decision, moderation.label, moderation.score) == (
+        "confirmed",
+        mark.label,
+        mark.score,
+    )
+
+
+def test_a_centre_administrator_can_moderate_their_centres_learners(learner, cohort):
+    admin = CentreAdminMembershipFactory.create(centre=cohort.centre).user
+    mark = mark_for(learner)
+    assert signed_in(admin).get(url(mark)).status_code == 200
