@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Prefetch
 
 from revisewise.content.lint.corpus import heading_kind
@@ -13,6 +14,8 @@ from revisewise.content.lint.types import (
     Bullet,
     Corpus,
     Item,
+    MethodDoc,
+    PlanDoc,
     QualificationDoc,
     Section,
     Source,
@@ -65,6 +68,28 @@ def _item(item: ContentItem) -> Item:
     return Item(item.kind, item.name, item.text, item.source_file, item.source_line)
 
 
+def _plans() -> dict[int, PlanDoc]:
+    """Each qualification's assessment plan (from the epa app), in one query."""
+    methods = (
+        apps.get_model("epa", "AssessmentMethod")
+        .objects.select_related("plan")
+        .order_by("plan_id", "position")
+    )
+    plans: dict[int, PlanDoc] = {}
+    for method in methods:
+        plan = method.plan
+        found = plans.get(plan.qualification_id) or PlanDoc(
+            standard_code=plan.standard_code,
+            source=plan.source_title,
+            grades=tuple(plan.grades),
+        )
+        doc = MethodDoc(method.kind, method.name, method.duration_minutes, method.question_count)
+        plans[plan.qualification_id] = PlanDoc(
+            found.standard_code, found.source, found.grades, (*found.methods, doc)
+        )
+    return plans
+
+
 def corpus_load() -> Corpus:
     """Load every qualification with its units, items and source pages."""
     items = ContentItem.objects.order_by("kind", "position", "pk")
@@ -78,9 +103,11 @@ def corpus_load() -> Corpus:
     shared: dict[int, list[Item]] = defaultdict(list)
     for item in items.filter(unit__isnull=True):
         shared[item.qualification_id].append(_item(item))
+    plans = _plans()
     return Corpus(
         qualifications=tuple(
             QualificationDoc(
+                plan=plans.get(q.pk),
                 slug=q.slug,
                 title=q.title,
                 subject=q.subject.name,

@@ -81,6 +81,30 @@ class UnitDoc:
 
 
 @dataclass(frozen=True)
+class MethodDoc:
+    """One assessment method of a plan, with the facts the RW4xx rules compare."""
+
+    kind: str
+    name: str
+    duration_minutes: int | None = None
+    question_count: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanDoc:
+    """The qualification's end-point assessment plan (`epa.AssessmentPlan`)."""
+
+    standard_code: str
+    source: str = ""
+    grades: tuple[str, ...] = ()
+    methods: tuple[MethodDoc, ...] = ()
+
+    @property
+    def knowledge_test(self) -> MethodDoc | None:
+        return next((m for m in self.methods if m.kind == "knowledge_test"), None)
+
+
+@dataclass(frozen=True)
 class QualificationDoc:
     """A qualification with its units and the items it shares with every unit."""
 
@@ -92,6 +116,7 @@ class QualificationDoc:
     overview: str = ""
     units: tuple[UnitDoc, ...] = ()
     shared_items: tuple[Item, ...] = ()
+    plan: PlanDoc | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from revisewise.content.lint.rules import consistency, sections, text
+from revisewise.content.lint.rules import consistency, plans, sections, text
 
-__all__ = ["consistency", "sections", "text"]
+__all__ = ["consistency", "plans", "sections", "text"]
