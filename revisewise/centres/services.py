@@ -136,3 +136,8 @@ def assignment_session_start(
         limit=limit,
         now=now,
     )
+
+
+def assignments_set_erase(*, tutor: User) -> None:
+    """Remove a deleted tutor's name from the assignments they set; the cohort keeps them."""
+    Assignment.objects.filter(set_by=tutor).update(set_by=None)

@@ -145,7 +145,7 @@ def test_it_sorts_and_filters_by_get_parameters(client, cohort, tutor, learner, 
 
     def names(**params):
         view = client.get(_url(cohort, **params)).context["view"]
-        return [entry.row.learner.display_name for entry in view.rows]
+        return [row.learner.display_name for row in view.rows]
 
     assert names() == ["Amira Khan", "Zara Strong"]
     assert names(sort="-mastery") == ["Zara Strong", "Amira Khan"]
