@@ -62,6 +62,18 @@ def written_answer_get_for_viewer(*, viewer: User, answer_uuid: UUID) -> Written
     raise Http404("No such answer.")
 
 
+def written_answer_get_for_learner(*, learner: User, answer_uuid: UUID) -> WrittenAnswer:
+    """Return the learner's own answer (to act on it); raise 404 for anyone else, tutors too."""
+    answer = (
+        WrittenAnswer.objects.select_related("item__unit", "learner", "attempt__session")
+        .filter(uuid=answer_uuid, learner=learner)
+        .first()
+    )
+    if answer is None:
+        raise Http404("No such answer.")
+    return answer
+
+
 def written_answer_get_for_attempt(*, learner: User, attempt_id: int) -> WrittenAnswer | None:
     """Return the ledger row of the learner's own attempt, if it has one."""
     return (

@@ -27,6 +27,7 @@ from revisewise.marking.models import WrittenAnswer
 from revisewise.marking.selectors import (
     LABELS,
     written_answer_feedback,
+    written_answer_get_for_learner,
     written_answer_get_for_viewer,
     written_answers_list_for_learner,
     written_item_get_for_learner,
@@ -141,11 +142,11 @@ def answer_panel(request: HttpRequest, answer_uuid: UUID) -> HttpResponse:
 def answer_flag(request: HttpRequest, answer_uuid: UUID) -> HttpResponse:
     """Record the learner's disagreement with the mark of their own answer."""
     learner = _user(request)
-    answer = written_answer_get_for_viewer(viewer=learner, answer_uuid=answer_uuid)
+    answer = written_answer_get_for_learner(learner=learner, answer_uuid=answer_uuid)
     feedback = written_answer_feedback(answer=answer)
     form = MarkFlagForm(request.POST)
-    if answer.learner_id != learner.pk or feedback.mark is None:
-        messages.error(request, _("Only the learner who wrote a marked answer can flag it."))
+    if feedback.mark is None:
+        messages.error(request, _("Only a marked answer can be flagged."))
         return redirect("marking:answer-detail", answer_uuid=answer.uuid)
     if not form.is_valid():
         context = {"answer": answer, "feedback": feedback, "is_owner": True, "flag_form": form}
@@ -162,7 +163,7 @@ def answer_flag(request: HttpRequest, answer_uuid: UUID) -> HttpResponse:
 def answer_retry(request: HttpRequest, answer_uuid: UUID) -> HttpResponse:
     """Send an answer that could not be marked back to the engine."""
     learner = _user(request)
-    answer = written_answer_get_for_viewer(viewer=learner, answer_uuid=answer_uuid)
+    answer = written_answer_get_for_learner(learner=learner, answer_uuid=answer_uuid)
     try:
         written_answer_retry(answer=answer, learner=learner)
     except (PermissionError, ValueError) as error:
