@@ -8,6 +8,7 @@ deadline finalises it (`mock_finalise_if_overdue`), so nothing depends on the br
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -233,8 +234,11 @@ def mock_start(*, learner: User, qualification: Qualification, now: datetime) ->
 
 
 def mock_remaining_seconds(*, mock: MockTest, now: datetime) -> int:
-    """Return the whole seconds left before the deadline (0 once it has passed)."""
-    return max(0, int((mock.deadline - now).total_seconds()))
+    """Return the seconds left before the deadline, rounded up (0 once it has passed).
+
+    Rounded up so a countdown started from it reaches zero at the deadline, never before.
+    """
+    return max(0, math.ceil((mock.deadline - now).total_seconds()))
 
 
 def mock_answer_submit(

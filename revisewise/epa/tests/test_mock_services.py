@@ -265,3 +265,27 @@ def test_another_learner_cannot_answer(qualification, small_mock):
 def test_the_four_option_factory_item_is_four_option(db):
     item = four_option_item(unit=ItemFactory.create().unit, objective=None, n=1)
     assert len(item.payload["options"]) == 4
+
+
+def test_the_privacy_registry_exports_and_erases_a_learners_mocks(qualification, small_mock):
+    from revisewise.privacy.registry import personal_data_entries
+
+    (entry,) = [e for e in personal_data_entries() if e.name == "epa"]
+    assert entry.models == ("epa.MockTest", "epa.MockAnswer")
+    learner, other = UserFactory.create(), UserFactory.create()
+    mock = mock_start(learner=learner, qualification=qualification, now=START)
+    mock_start(learner=other, qualification=qualification, now=START)
+    item = mock_items(mock=mock)[0]
+    mock_answer_submit(
+        learner=learner, mock=mock, position=0, response=right_answer(item), now=START
+    )
+
+    (exported,) = entry.export(learner)
+    assert exported["uuid"] == str(mock.uuid)
+    assert exported["answers"][0]["response"] == right_answer(item)
+    assert exported["answers"][0]["question_text"] == item.stem
+
+    entry.erase(learner)
+    assert not MockTest.objects.filter(learner=learner).exists()
+    assert not MockAnswer.objects.filter(mock__learner=learner).exists()
+    assert MockTest.objects.filter(learner=other).count() == 1
