@@ -27,7 +27,9 @@ class LearnerHistory:
     attempt: Attempt
 
 
-def learner_with_history(*, cohort: Cohort | None = None) -> LearnerHistory:
+def learner_with_history(
+    *, cohort: Cohort | None = None, answer: str = ANSWER, exam_date: date = date(2027, 1, 20)
+) -> LearnerHistory:
     """Create a learner and their tutor in one cohort, with an answered practice session, a
     review, an exam plan, settings, an LLM call, a sign-in attempt, an authenticator and an
     audit event of the tutor viewing them."""
@@ -50,14 +52,14 @@ def learner_with_history(*, cohort: Cohort | None = None) -> LearnerHistory:
         learner=learner,
         session=session,
         position=0,
-        response=ANSWER,
+        response=answer,
         client_token="history-1",
         duration_ms=3000,
         now=STARTED,
     )
     assert cloze.unit.qualification is not None
     exam_plan_set(
-        learner=learner, qualification=cloze.unit.qualification, exam_date=date(2027, 1, 20)
+        learner=learner, qualification=cloze.unit.qualification, exam_date=exam_date
     )
     learner_settings_update(learner=learner, desired_retention=0.85, daily_capacity=30)
     llm_call_record(
