@@ -5,17 +5,33 @@ Everything here is read-only over the scheduling logs and always for the signed-
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from revisewise.accounts.models import User
 from revisewise.content.models import ContentItem, Qualification, Unit
+from revisewise.epa.models import MockTest, QuestionKind
+from revisewise.epa.selectors import MockScore, mock_results_for, plan_get_for_qualification
+from revisewise.practice.models import LEARNER_VISIBLE_STATUSES, Item
 from revisewise.practice.selectors import practice_units_list
-from revisewise.scheduling.mastery import Mastery
-from revisewise.scheduling.models import ExamPlan
+from revisewise.progress.readiness import (
+    FOUR_OPTION_GUESS,
+    MASTERY_ONLY,
+    Boundaries,
+    MockEvidence,
+    ObjectiveEvidence,
+    Readiness,
+    readiness_predict,
+)
+from revisewise.scheduling.mastery import ItemMemory, Mastery, MasteryReport, mastery_report
+from revisewise.scheduling.memory import DEFAULT_PARAMETERS
+from revisewise.scheduling.models import Card, ExamPlan, LearnerSchedulerParameters
 from revisewise.scheduling.plan import StudyPlan
 from revisewise.scheduling.selectors import mastery_get_for_learner, study_plan_get_for_learner
 
@@ -73,6 +89,7 @@ class QualificationProgress(Level):
     qualification: Qualification
     units: list[UnitMastery]
     objectives: list[ObjectiveMastery]
+    readiness: Readiness | None = None
 
     @property
     def is_started(self) -> bool:
@@ -113,6 +130,7 @@ def qualification_progress_list_for_learner(
         .select_related("unit")
         .order_by("unit__position", "position", "pk")
     )
+    labels = {objective.pk: objective.text or objective.name for objective in objectives}
     return [
         QualificationProgress(
             mastery=report.by_qualification.get(group.qualification.pk, NO_MASTERY),
@@ -126,6 +144,13 @@ def qualification_progress_list_for_learner(
                 for objective in objectives
                 if objective.pk in report.by_objective
             ],
+            readiness=readiness_from_report(
+                report=report,
+                objective_labels=labels,
+                unit_labels={unit.pk: unit.title for unit in group.units},
+                mocks=mock_results_for(learner=learner, qualification=group.qualification),
+                boundaries=readiness_boundaries_for(qualification=group.qualification),
+            ),
         )
         for group, report in reports
     ]
@@ -142,3 +167,183 @@ def exam_plans_list_for_learner(*, learner: User, today: date) -> list[Qualifica
         if plan is not None:
             plans.append(QualificationPlan(exam=exam, plan=plan))
     return plans
+
+
+# Readiness (docs/readiness.md): the evidence is gathered here, the maths is in readiness.py.
+
+
+def readiness_boundaries_for(*, qualification: Qualification) -> Boundaries:
+    """Return the knowledge test's marks for pass and distinction from the assessment plan.
+
+    Without a plan, or a plan without a knowledge test with a pass boundary, readiness is
+    about mastery only (`MASTERY_ONLY`). Three queries (the plan, its methods, boundaries).
+    """
+    plan = plan_get_for_qualification(qualification=qualification)
+    test = plan.knowledge_test if plan is not None else None
+    if plan is None or test is None:
+        return MASTERY_ONLY
+    bands = sorted(test.boundaries.all(), key=lambda b: b.min_marks)
+    named = {b.grade.strip().lower(): b for b in bands}
+    passing = named.get("pass") or (bands[1] if len(bands) > 1 else None)
+    if passing is None:
+        return MASTERY_ONLY
+    distinction = named.get("distinction") or (bands[2] if len(bands) > 2 else None)
+    source = " ".join(
+        part for part in (plan.standard_code, plan.source_title, plan.source_version) if part
+    )
+    return Boundaries(
+        has_knowledge_test=True,
+        question_count=test.question_count or max(b.max_marks for b in bands),
+        pass_marks=passing.min_marks,
+        distinction_marks=distinction.min_marks if distinction else None,
+        guess_rate=FOUR_OPTION_GUESS if test.question_kind == QuestionKind.MCQ_FOUR_OPTION else 0.0,
+        source=source,
+        pass_grade=passing.grade,
+        distinction_grade=distinction.grade if distinction else "Distinction",
+        fail_grade=bands[0].grade if bands[0] is not passing else "Fail",
+    )
+
+
+def readiness_from_report(
+    *,
+    report: MasteryReport,
+    objective_labels: dict[int, str],
+    unit_labels: dict[int, str],
+    mocks: Sequence[MockScore],
+    boundaries: Boundaries,
+) -> Readiness:
+    """Return readiness from a mastery report (by objective, else by unit) and mock scores."""
+    groups, labels = report.by_objective, objective_labels
+    if not groups:
+        # Questions not linked to objectives: the units stand in for them.
+        groups, labels = report.by_unit, unit_labels
+    evidence = [
+        ObjectiveEvidence(
+            key=key,
+            label=labels.get(key, "") if isinstance(key, int) else "",
+            mastery=mastery.value,
+            items=mastery.items,
+            seen_items=mastery.seen_items,
+            reviews=mastery.reviews,
+        )
+        for key, mastery in groups.items()
+    ]
+    return readiness_predict(
+        objectives=evidence,
+        mocks=[MockEvidence(percent=m.percent, finished_at=m.finished_at) for m in mocks],
+        boundaries=boundaries,
+    )
+
+
+def readiness_get_for_learner(
+    *, learner: User, qualification: Qualification, now: datetime
+) -> Readiness:
+    """Return the signed-in learner's readiness for one qualification."""
+    report = mastery_get_for_learner(learner=learner, qualification=qualification, now=now)
+    return readiness_from_report(
+        report=report,
+        objective_labels=_objective_labels(report.by_objective),
+        unit_labels=dict(
+            Unit.objects.filter(qualification=qualification).values_list("pk", "title")
+        ),
+        mocks=mock_results_for(learner=learner, qualification=qualification),
+        boundaries=readiness_boundaries_for(qualification=qualification),
+    )
+
+
+def _objective_labels(keys: Iterable[Hashable]) -> dict[int, str]:
+    ids = [key for key in keys if isinstance(key, int)]
+    rows = ContentItem.objects.filter(pk__in=ids).values_list("pk", "name", "text")
+    return {pk: text or name for pk, name, text in rows}
+
+
+def readiness_for_learners(
+    *, learner_ids: Sequence[int], qualification: Qualification, now: datetime | None = None
+) -> dict[int, Readiness]:
+    """Return readiness per learner id for a tutor's dashboard, in a fixed number of queries.
+
+    The caller checks that the tutor may see these learners. Mock results are read in one query
+    of finished mocks; a mock abandoned past its deadline counts once it has been finalised
+    (which happens when its learner next opens their mocks or progress page).
+    """
+    now = now or timezone.now()
+    ids = sorted(set(learner_ids))
+    items = list(
+        Item.objects.filter(qualification=qualification, status__in=LEARNER_VISIBLE_STATUSES)
+        .order_by("unit_id", "pk")
+        .values_list("pk", "unit_id", "objective_id")
+    )
+    cards: dict[int, dict[int, Card]] = defaultdict(dict)
+    for card in Card.objects.filter(learner_id__in=ids, item__qualification=qualification):
+        cards[card.learner_id][card.item_id] = card
+    decay = _decays(ids)
+    mocks = _finished_mocks(ids, qualification)
+    boundaries = readiness_boundaries_for(qualification=qualification)
+    objective_labels = _objective_labels({objective for _, _, objective in items if objective})
+    unit_labels = dict(Unit.objects.filter(qualification=qualification).values_list("pk", "title"))
+    result = {}
+    for learner_id in ids:
+        report = mastery_report(
+            _memories(items, cards[learner_id], qualification.pk),
+            now=now,
+            decay=decay.get(learner_id, DEFAULT_PARAMETERS[20]),
+        )
+        result[learner_id] = readiness_from_report(
+            report=report,
+            objective_labels=objective_labels,
+            unit_labels=unit_labels,
+            mocks=mocks[learner_id],
+            boundaries=boundaries,
+        )
+    return result
+
+
+def _memories(
+    items: Sequence[tuple[int, int, int | None]], cards: dict[int, Card], qualification_id: int
+) -> list[ItemMemory]:
+    memories = []
+    for item_id, unit_id, objective_id in items:
+        card = cards.get(item_id)
+        memories.append(
+            ItemMemory(
+                item_key=item_id,
+                unit_key=unit_id,
+                qualification_key=qualification_id,
+                objective_key=objective_id,
+                stability=card.stability if card else None,
+                last_review=card.last_review if card else None,
+                review_count=card.review_count if card else 0,
+            )
+        )
+    return memories
+
+
+def _decays(learner_ids: list[int]) -> dict[int, float]:
+    """Return each learner's newest fitted FSRS decay (learners without one are left out)."""
+    newest: dict[int, float] = {}
+    rows = LearnerSchedulerParameters.objects.filter(learner_id__in=learner_ids).order_by(
+        "learner_id", "-optimised_at", "-pk"
+    )
+    for learner_id, parameters in rows.values_list("learner_id", "parameters"):
+        newest.setdefault(learner_id, float(parameters[20]))
+    return newest
+
+
+def _finished_mocks(
+    learner_ids: list[int], qualification: Qualification
+) -> dict[int, list[MockScore]]:
+    by_learner: dict[int, list[MockScore]] = defaultdict(list)
+    finished = MockTest.objects.filter(
+        learner_id__in=learner_ids, qualification=qualification, finished_at__isnull=False
+    ).order_by("finished_at", "pk")
+    for mock in finished.only("learner_id", "item_order", "correct_count", "grade", "finished_at"):
+        assert mock.finished_at is not None
+        by_learner[mock.learner_id].append(
+            MockScore(
+                percent=mock.percent,
+                grade=mock.grade,
+                finished_at=mock.finished_at,
+                per_objective={},
+            )
+        )
+    return by_learner

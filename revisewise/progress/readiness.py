@@ -1,0 +1,296 @@
+"""Readiness: a predicted grade with P(pass) and P(distinction), from mastery and mock results.
+
+Pure Python, no ORM; `progress.selectors` gathers the evidence. The model (docs/readiness.md):
+
+1. Each learning objective's recall probability r_o gets a Beta posterior: a prior with mean
+   `prior_mean` and strength `prior_strength`, updated by the mean mastery of the objective's
+   practised questions as if each review were `evidence_per_review` right/wrong answers.
+2. The test's recall is the question-weighted mean R = sum w_o r_o (w_o: the objective's share
+   of the question bank); its variance is sum w_o^2 var(r_o). A four-option question can be
+   guessed, so the chance of a right answer is p = g + (1 - g) R with g = 1/4 (g = 0 otherwise).
+3. Mock results are direct readings of p with binomial noise over the test's length plus
+   `sitting_sd` (a learner's day-to-day swing); the newest `max_mocks` are combined with the
+   mastery estimate by precision weighting (normal approximation), so more mocks weigh more.
+4. The real test's mark X out of Q has mean Q p and variance Q^2 var(p) + Q p (1 - p) + Q^2
+   sitting_sd^2; P(pass) = P(X >= pass mark) by the normal approximation with a continuity
+   correction, likewise for distinction. The predicted grade is the likeliest one.
+5. Without a knowledge test, readiness is about mastery only: P(R >= 0.6) for "pass" and
+   P(R >= 0.8) for "distinction", Revisewise's own thresholds (not any assessment plan's).
+
+The reasons are the objectives holding the prediction down: the lowest mastery first (ties:
+the larger share of the test first), at most three.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+MASTERY_ONLY_PASS = 0.6
+MASTERY_ONLY_DISTINCTION = 0.8
+FOUR_OPTION_GUESS = 0.25
+REASON_COUNT = 3
+
+
+@dataclass(frozen=True)
+class ObjectiveEvidence:
+    """One objective's mastery as the scheduler reports it (unseen questions count as 0)."""
+
+    key: Hashable
+    label: str
+    mastery: float
+    items: int
+    seen_items: int
+    reviews: int
+
+    @property
+    def practised_mastery(self) -> float | None:
+        """Return the mean mastery of the questions practised, or None when none were."""
+        if self.seen_items <= 0 or self.items <= 0:
+            return None
+        return min(1.0, self.mastery * self.items / self.seen_items)
+
+
+@dataclass(frozen=True)
+class MockEvidence:
+    percent: float
+    finished_at: datetime
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """The marks that earn each grade on the knowledge test, or thresholds on mastery."""
+
+    has_knowledge_test: bool
+    question_count: int
+    pass_marks: int
+    distinction_marks: int | None
+    guess_rate: float
+    source: str
+    pass_grade: str = "Pass"
+    distinction_grade: str = "Distinction"
+    fail_grade: str = "Fail"
+
+
+MASTERY_ONLY = Boundaries(
+    has_knowledge_test=False,
+    question_count=0,
+    pass_marks=0,
+    distinction_marks=None,
+    guess_rate=0.0,
+    source="Revisewise thresholds on mastery: 60% for pass, 80% for distinction",
+)
+
+
+@dataclass(frozen=True)
+class ReadinessModel:
+    """The model's settings, tuned on simulated learners (`manage.py calibrate_readiness`)."""
+
+    prior_mean: float = 0.5
+    prior_strength: float = 0.5
+    evidence_per_review: float = 2.5
+    sitting_sd: float = 0.03
+    max_mocks: int = 5
+
+
+DEFAULT_MODEL = ReadinessModel()
+
+
+@dataclass(frozen=True)
+class Reason:
+    key: Hashable
+    label: str
+    mastery: float
+    weight: float
+
+    @property
+    def mastery_percent(self) -> int:
+        return round(self.mastery * 100)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    grade: str
+    p_pass: float
+    p_distinction: float | None
+    # The expected share of marks (knowledge test) or of recall (mastery only), 0 to 1.
+    expected: float
+    sd: float
+    mock_count: int
+    reviews: int
+    reasons: tuple[Reason, ...]
+    boundaries: Boundaries
+
+    @property
+    def p_pass_text(self) -> str:
+        return probability_text(self.p_pass)
+
+    @property
+    def p_distinction_text(self) -> str:
+        return "" if self.p_distinction is None else probability_text(self.p_distinction)
+
+    @property
+    def is_mastery_only(self) -> bool:
+        return not self.boundaries.has_knowledge_test
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.reviews > 0 or self.mock_count > 0
+
+
+def probability_text(p: float) -> str:
+    """Return a probability as a whole percentage, never claiming certainty."""
+    if p < 0.01:
+        return "under 1%"
+    if p > 0.99:
+        return "over 99%"
+    return f"{round(p * 100)}%"
+
+
+def _phi(z: float) -> float:
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+def _pooled_mean(objectives: Sequence[ObjectiveEvidence], model: ReadinessModel) -> float:
+    """Return the learner's review-weighted mastery over everything practised (the prior)."""
+    reviews = sum(o.reviews for o in objectives if o.practised_mastery is not None)
+    if reviews <= 0:
+        return model.prior_mean
+    total = sum(o.reviews * (o.practised_mastery or 0.0) for o in objectives)
+    return min(0.98, max(0.02, total / reviews))
+
+
+def _objective_posterior(
+    objective: ObjectiveEvidence, model: ReadinessModel, prior_mean: float
+) -> tuple[float, float]:
+    """Return the mean and variance of the objective's recall probability."""
+    alpha = prior_mean * model.prior_strength
+    beta = (1.0 - prior_mean) * model.prior_strength
+    practised = objective.practised_mastery
+    if practised is not None:
+        trials = model.evidence_per_review * objective.reviews
+        alpha += trials * practised
+        beta += trials * (1.0 - practised)
+    total = alpha + beta
+    mean = alpha / total
+    return mean, mean * (1.0 - mean) / (total + 1.0)
+
+
+def _weights(objectives: Sequence[ObjectiveEvidence]) -> list[float]:
+    counts = [max(o.items, 0) for o in objectives]
+    total = sum(counts)
+    if total == 0:
+        return [1.0 / len(objectives)] * len(objectives)
+    return [count / total for count in counts]
+
+
+def _recall(objectives: Sequence[ObjectiveEvidence], model: ReadinessModel) -> tuple[float, float]:
+    """Return the mean and variance of the question-weighted recall R."""
+    if not objectives:
+        empty = ObjectiveEvidence(key=None, label="", mastery=0, items=0, seen_items=0, reviews=0)
+        return _objective_posterior(empty, model, model.prior_mean)
+    prior_mean = _pooled_mean(objectives, model)
+    mean, variance = 0.0, 0.0
+    for weight, objective in zip(_weights(objectives), objectives, strict=True):
+        m, v = _objective_posterior(objective, model, prior_mean)
+        mean += weight * m
+        variance += weight * weight * v
+    return mean, variance
+
+
+def _with_mocks(
+    mean: float,
+    variance: float,
+    mocks: Sequence[MockEvidence],
+    question_count: int,
+    model: ReadinessModel,
+) -> tuple[float, float]:
+    """Combine the mastery estimate of p with mock percentages, by precision."""
+    recent = (
+        sorted(mocks, key=lambda m: m.finished_at)[-model.max_mocks :] if model.max_mocks else []
+    )
+    precision = 1.0 / max(variance, 1e-9)
+    weighted = mean * precision
+    for mock in recent:
+        observed = min(1.0, max(0.0, mock.percent / 100.0))
+        noise = mean * (1.0 - mean) / question_count + model.sitting_sd**2
+        weighted += observed / noise
+        precision += 1.0 / noise
+    return weighted / precision, 1.0 / precision
+
+
+def _p_at_least(marks: int, mean: float, variance: float, question_count: int) -> float:
+    """Return P(X >= marks) for a mark X out of `question_count` with this mean and variance."""
+    sd = math.sqrt(max(variance, 1e-12)) * question_count
+    return 1.0 - _phi((marks - 0.5 - question_count * mean) / sd)
+
+
+def _reasons(objectives: Sequence[ObjectiveEvidence]) -> tuple[Reason, ...]:
+    weighted = zip(_weights(objectives), objectives, strict=True) if objectives else []
+    ranked = sorted(weighted, key=lambda pair: (pair[1].mastery, -pair[0], str(pair[1].key)))
+    return tuple(
+        Reason(key=o.key, label=o.label, mastery=o.mastery, weight=w)
+        for w, o in ranked[:REASON_COUNT]
+    )
+
+
+def _grade(p_pass: float, p_distinction: float | None, boundaries: Boundaries) -> str:
+    bands = {
+        boundaries.fail_grade: 1.0 - p_pass,
+        boundaries.pass_grade: p_pass - (p_distinction or 0.0),
+    }
+    if p_distinction is not None:
+        bands[boundaries.distinction_grade] = p_distinction
+    return max(bands, key=lambda grade: bands[grade])
+
+
+def readiness_predict(
+    *,
+    objectives: Sequence[ObjectiveEvidence],
+    mocks: Sequence[MockEvidence],
+    boundaries: Boundaries,
+    model: ReadinessModel = DEFAULT_MODEL,
+) -> Readiness:
+    """Return the predicted grade, P(pass) and P(distinction), and the objectives to work on."""
+    recall_mean, recall_var = _recall(objectives, model)
+    reviews = sum(o.reviews for o in objectives)
+    if not boundaries.has_knowledge_test:
+        sd = math.sqrt(recall_var)
+        p_pass = 1.0 - _phi((MASTERY_ONLY_PASS - recall_mean) / sd)
+        p_distinction: float | None = 1.0 - _phi((MASTERY_ONLY_DISTINCTION - recall_mean) / sd)
+        return Readiness(
+            grade=_grade(p_pass, p_distinction, boundaries),
+            p_pass=p_pass,
+            p_distinction=p_distinction,
+            expected=recall_mean,
+            sd=sd,
+            mock_count=0,
+            reviews=reviews,
+            reasons=_reasons(objectives),
+            boundaries=boundaries,
+        )
+    g, q = boundaries.guess_rate, boundaries.question_count
+    mean = g + (1.0 - g) * recall_mean
+    variance = (1.0 - g) ** 2 * recall_var
+    mean, variance = _with_mocks(mean, variance, mocks, q, model)
+    # The sitting itself: which questions come up, and the learner's day.
+    exam_variance = variance + mean * (1.0 - mean) / q + model.sitting_sd**2
+    p_pass = _p_at_least(boundaries.pass_marks, mean, exam_variance, q)
+    p_distinction = (
+        _p_at_least(boundaries.distinction_marks, mean, exam_variance, q)
+        if boundaries.distinction_marks is not None
+        else None
+    )
+    return Readiness(
+        grade=_grade(p_pass, p_distinction, boundaries),
+        p_pass=p_pass,
+        p_distinction=p_distinction,
+        expected=mean,
+        sd=math.sqrt(exam_variance),
+        mock_count=min(len(mocks), model.max_mocks),
+        reviews=reviews,
+        reasons=_reasons(objectives),
+        boundaries=boundaries,
+    )
