@@ -129,11 +129,13 @@ def test_a_learner_completes_a_mixed_session_by_keyboard(page: Page, learner):
         page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Your results")).to_be_visible()
-    graded = sum(1 for item in items if item.item_type != ItemType.WRITTEN)
-    expect(page.locator(".score")).to_contain_text(f"{graded} of {graded} marked answer")
+    # Written answers are marked by the engine as they are submitted (tasks run inline here).
+    wrong = Attempt.objects.filter(session=session, is_correct=False).count()
+    assert wrong <= sum(1 for item in items if item.item_type == ItemType.WRITTEN)
+    expect(page.locator(".score")).to_contain_text(f"{7 - wrong} of 7 marked answer")
     page.screenshot(path=f"{SCREENS}/practice-summary.png", full_page=True)
     assert Attempt.objects.filter(session=session).count() == 7
-    assert ReviewLog.objects.filter(card__learner=learner).count() == graded
+    assert ReviewLog.objects.filter(card__learner=learner).count() == 7
     session.refresh_from_db()
     assert session.is_finished
 
