@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
         personal_data_register(
             PersonalData(
                 name="sign_in",
+                title="Sign-in and security",
                 describe=(
                     "Your sign-in attempts (time, network address, success), whether you use "
                     "two-factor sign-in, and the invitations sent to you."

@@ -16,6 +16,7 @@ class AuditConfig(AppConfig):
         personal_data_register(
             PersonalData(
                 name="audit",
+                title="Audit log",
                 describe=(
                     "Who viewed, changed, exported or deleted your learning records, and when; "
                     "and the same for what you did with other people's records."

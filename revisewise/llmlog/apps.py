@@ -16,6 +16,7 @@ class LlmlogConfig(AppConfig):
         personal_data_register(
             PersonalData(
                 name="llm_calls",
+                title="Use of the language model",
                 describe=(
                     "When a feature of yours called the optional language model: the time, "
                     "the number of words (tokens) used and the outcome, never the text."

@@ -16,6 +16,7 @@ class PracticeConfig(AppConfig):
         personal_data_register(
             PersonalData(
                 name="practice",
+                title="Practice",
                 describe="Your practice sessions and every answer you gave, with its result.",
                 export=lambda user: practice_data_export_for_learner(learner=user),
                 erase=lambda user: practice_data_erase(learner=user),

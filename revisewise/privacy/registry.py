@@ -34,6 +34,12 @@ class PersonalData:
     models: tuple[str, ...] = ()
     # What stays after deletion and why (shown in the privacy notice), if anything.
     retained: str = ""
+    # The heading people see; the name, made readable, when empty.
+    title: str = ""
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.name.replace("_", " ").capitalize()
 
 
 _REGISTRY: dict[str, PersonalData] = {}

@@ -6,7 +6,9 @@ so an app added later is exported and erased without changing this module.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +23,7 @@ from revisewise.privacy.registry import personal_data_entries
 # Raise when the export's shape changes incompatibly (docs/privacy.md describes version 1).
 EXPORT_SCHEMA_VERSION = 1
 SUMMARY_ROWS = 20
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$")
 
 
 class AccountDeleteError(Exception):
@@ -53,6 +56,7 @@ def personal_data_collect(*, user: User) -> dict[str, Any]:
         "sections": [
             {
                 "name": entry.name,
+                "title": entry.heading,
                 "description": entry.describe,
                 "kept_after_deletion": entry.retained,
                 "data": entry.export(user),
@@ -85,6 +89,7 @@ class SummaryTable:
 @dataclass(frozen=True)
 class SummarySection:
     name: str
+    title: str
     description: str
     kept_after_deletion: str
     facts: list[tuple[str, str]] = field(default_factory=list)
@@ -96,6 +101,9 @@ def _text(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        moment = timezone.localtime(datetime.fromisoformat(value))
+        return f"{moment.day} {moment:%b %Y, %H:%M}"
     if isinstance(value, dict):
         return ", ".join(f"{_label(k)}: {_text(v)}" for k, v in value.items())
     if isinstance(value, list):
@@ -122,7 +130,7 @@ def _table(title: str, rows: list[Any]) -> SummaryTable:
     )
 
 
-def _section(name: str, description: str, kept: str, data: Any) -> SummarySection:
+def _section(name: str, title: str, description: str, kept: str, data: Any) -> SummarySection:
     facts: list[tuple[str, str]] = []
     tables: list[SummaryTable] = []
     parts = data if isinstance(data, dict) else {name: data}
@@ -131,22 +139,23 @@ def _section(name: str, description: str, kept: str, data: Any) -> SummarySectio
             tables.append(_table(key, value))
         else:
             facts.append((_label(key), _text(value)))
-    return SummarySection(name, description, kept, facts, tables)
+    return SummarySection(name, title, description, kept, facts, tables)
 
 
 def personal_data_summary(*, export: dict[str, Any]) -> list[SummarySection]:
     """Turn an export into readable sections: facts, and tables of at most SUMMARY_ROWS rows."""
     sections = [
-        _section("account", "Your account.", "", export["account"]),
+        _section("account", "Account", "Your account.", "", export["account"]),
         _section(
             "memberships",
+            "Centres and cohorts",
             "The centres and cohorts you belong to, and your role in each.",
             "",
             {"memberships": export["memberships"]},
         ),
     ]
     sections += [
-        _section(s["name"], s["description"], s["kept_after_deletion"], s["data"])
+        _section(s["name"], s["title"], s["description"], s["kept_after_deletion"], s["data"])
         for s in export["sections"]
     ]
     return sections

@@ -82,9 +82,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         else:
             logout(request)
             return redirect("privacy:account-deleted")
-    status = 400 if form.errors else 200
     context = {"form": form, "entries": personal_data_entries()}
-    return render(request, "privacy/account_delete.html", context, status=status)
+    return render(request, "privacy/account_delete.html", context)
 
 
 @require_GET

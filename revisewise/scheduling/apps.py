@@ -16,6 +16,7 @@ class SchedulingConfig(AppConfig):
         personal_data_register(
             PersonalData(
                 name="scheduling",
+                title="Scheduling and exam plans",
                 describe=(
                     "What the scheduler knows about your memory of each question, every review, "
                     "your study settings and your exam dates."

@@ -58,9 +58,7 @@ def learner_with_history(
         now=STARTED,
     )
     assert cloze.unit.qualification is not None
-    exam_plan_set(
-        learner=learner, qualification=cloze.unit.qualification, exam_date=exam_date
-    )
+    exam_plan_set(learner=learner, qualification=cloze.unit.qualification, exam_date=exam_date)
     learner_settings_update(learner=learner, desired_retention=0.85, daily_capacity=30)
     llm_call_record(
         feature="tutor", model="m", started_at=STARTED, latency_ms=10, outcome="ok", user=learner
