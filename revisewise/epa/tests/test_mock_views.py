@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,3 +207,29 @@ def test_the_qualification_page_shows_the_plan_with_its_sources(client, qualific
     assert "End-point assessment" in html
     assert "Section 3: knowledge test" in html
     assert "30\u201339" in html
+
+
+@pytest.mark.parametrize("page", ["epa:mock-take", "epa:mock-result"])
+def test_pages_take_the_same_number_of_queries_whatever_the_length(
+    learner, qualification, settings, page
+):
+    client = _client(learner)
+    counts = []
+    for size in (4, 8):
+        settings.EPA_MOCK_QUESTION_COUNT = size
+        mock = mock_start(learner=learner, qualification=qualification, now=timezone.now())
+        for position, item in enumerate(mock_items(mock=mock)):
+            client.post(_answer_url(mock, position + 1), {f"q{position}": right_answer(item)})
+        if page == "epa:mock-result":
+            client.post(
+                reverse("epa:mock-save", kwargs={"mock_uuid": mock.uuid}), {"action": "submit"}
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(page, kwargs={"mock_uuid": mock.uuid})).status_code == 200
+        counts.append(len(captured))
+        if page == "epa:mock-take":
+            client.post(
+                reverse("epa:mock-save", kwargs={"mock_uuid": mock.uuid}), {"action": "submit"}
+            )
+    assert counts[0] == counts[1]
+    assert counts[0] <= 8
