@@ -34,7 +34,7 @@ from revisewise.epa.models import (
 )
 from revisewise.practice.models import Item, ItemType
 from revisewise.practice.selectors import items_list_for_learner
-from revisewise.scheduling.models import ReviewSource
+from revisewise.scheduling.models import Card, ReviewSource
 from revisewise.scheduling.services import card_review_answer
 
 if TYPE_CHECKING:
@@ -327,6 +327,8 @@ def mocks_finalise_overdue(*, learner: User, now: datetime | None = None) -> int
 def _finalise(*, mock: MockTest, finished_at: datetime, reason: str) -> MockTest:
     """Mark the latest counting answers, grade, and review each answered item's FSRS card.
 
+    Each card is reviewed at the time its answer was given.
+
     Written exactly once: the row is locked and a mock already finished is returned as it is.
     Wrong answers are reviewed as lapses (source "mock"), which makes those items due again,
     so the weakest objectives come back in the learner's "Due now" practice.
@@ -349,12 +351,22 @@ def _finalise(*, mock: MockTest, finished_at: datetime, reason: str) -> MockTest
     locked.finished_at = max(finished_at, locked.started_at)
     locked.finish_reason = reason
     locked.save(update_fields=["correct_count", "grade", "finished_at", "finish_reason"])
-    for answer in answers.values():
+    last_reviews = dict(
+        Card.objects.filter(
+            learner=locked.learner, item__in=[a.item_id for a in answers.values()]
+        ).values_list("item_id", "last_review")
+    )
+    for answer in sorted(answers.values(), key=lambda a: a.created_at):
+        last = last_reviews.get(answer.item_id)
+        # Reviewed at the moment it was answered; a card reviewed since (in practice, while an
+        # abandoned mock waited to be finalised) already holds newer evidence.
+        if last is not None and last > answer.created_at:
+            continue
         card_review_answer(
             learner=locked.learner,
             item=answer.item,
             is_correct=answer.is_correct,
-            reviewed_at=locked.finished_at,
+            reviewed_at=answer.created_at,
             source=ReviewSource.MOCK,
         )
     return locked

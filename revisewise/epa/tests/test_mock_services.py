@@ -289,3 +289,29 @@ def test_the_privacy_registry_exports_and_erases_a_learners_mocks(qualification,
     assert not MockTest.objects.filter(learner=learner).exists()
     assert not MockAnswer.objects.filter(mock__learner=learner).exists()
     assert MockTest.objects.filter(learner=other).count() == 1
+
+
+def test_finalising_late_skips_cards_practised_since_and_does_not_fail(qualification, small_mock):
+    from revisewise.scheduling.services import card_review_answer
+
+    learner = UserFactory.create()
+    mock = mock_start(learner=learner, qualification=qualification, now=START)
+    items = mock_items(mock=mock)
+    for position in (0, 1):
+        mock_answer_submit(
+            learner=learner,
+            mock=mock,
+            position=position,
+            response=wrong_answer(items[position]),
+            now=START + timedelta(seconds=5),
+        )
+    # The tab was closed; a day later the learner practised the first item before coming back.
+    card_review_answer(
+        learner=learner, item=items[0], is_correct=True, reviewed_at=START + timedelta(days=1)
+    )
+
+    assert mocks_finalise_overdue(learner=learner, now=START + timedelta(days=2)) == 1
+
+    mock_reviews = ReviewLog.objects.filter(card__learner=learner, source="mock")
+    assert [log.card.item_id for log in mock_reviews] == [items[1].pk]
+    assert mock_reviews.get().reviewed_at == START + timedelta(seconds=5)
