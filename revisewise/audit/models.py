@@ -59,3 +59,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.subject_label}"
+
+    @property
+    def detail_text(self) -> str:
+        """The detail in words, "key: value; ...", lists joined by commas (for the log page)."""
+        parts = []
+        for key, value in self.detail.items():
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            parts.append(f"{key.replace('_', ' ').capitalize()}: {shown}")
+        return "; ".join(parts)

@@ -6,11 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from revisewise.accounts.models import User
+from revisewise.accounts.testing import force_login_verified
+from revisewise.accounts.tests.factories import CentreAdminMembershipFactory
 from revisewise.audit.models import AuditAction, AuditEvent
+from revisewise.audit.services import audit_pseudonym
 from revisewise.practice.models import Attempt
+from revisewise.privacy.services import account_delete
 from revisewise.privacy.tests.factories import ANSWER, learner_with_history
 
 pytestmark = [pytest.mark.browser]
@@ -72,3 +78,33 @@ def test_a_learner_downloads_then_deletes_their_data(page: Page, transactional_d
     expect(
         page.get_by_text("That email address and password do not match an account.")
     ).to_be_visible()
+
+
+def test_a_centre_admin_reads_the_audit_log_after_a_deletion(
+    page: Page, transactional_db, live_server
+):
+    history = learner_with_history()
+    email = history.learner.email
+    admin = CentreAdminMembershipFactory.create(centre=history.cohort.centre).user
+    pseudonym = audit_pseudonym(user=history.learner)
+    account_delete(user=history.learner, confirm_password=PASSWORD)
+    client = Client()
+    force_login_verified(client, admin)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    page.goto("/privacy/audit/")
+
+    expect(page.get_by_role("heading", name="Audit log", level=1)).to_be_visible()
+    rows = page.locator("table.privacy-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Deleted a learner's account")
+    expect(rows.nth(0)).to_contain_text(pseudonym)
+    expect(rows.nth(1)).to_contain_text("Viewed a learner's progress")
+    expect(rows.nth(1)).to_contain_text(history.tutor.email)
+    assert email not in page.content()
+    page.screenshot(path=str(SCREENS / "privacy-audit-log.png"), full_page=True)
+
+    page.goto("/privacy/")
+    expect(page.get_by_role("heading", name="Privacy notice", level=1)).to_be_visible()
+    page.screenshot(path=str(SCREENS / "privacy-notice.png"), full_page=True)

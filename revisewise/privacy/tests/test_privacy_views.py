@@ -99,8 +99,11 @@ def test_it_refuses_deletion_without_delete_typed(learner_client, history):
         reverse("privacy:account-delete"), {"password": PASSWORD, "confirm": "delete"}
     )
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "Type DELETE in capital letters to confirm." in response.content.decode()
+    assert '<p class="field-error" id="id_confirm_error">Type DELETE in capital' in page
+    assert 'aria-describedby="id_confirm_error id_confirm_helptext"' in page
+    assert 'aria-invalid="true"' in page
     assert Attempt.objects.filter(learner=history.learner).exists()
 
 
