@@ -34,6 +34,7 @@ from revisewise.marking.models import MachineMark, MarkFlag, Moderation, Written
 from revisewise.moderation.services import LABEL_CHOICES
 
 QUEUE_LIMIT = 200
+LABEL_NAMES = dict(LABEL_CHOICES)
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,12 @@ class QueueEntry:
 
     @property
     def machine_label_name(self) -> str:
-        return str(dict(LABEL_CHOICES).get(self.mark.label, self.mark.label))
+        return str(LABEL_NAMES.get(self.mark.label, self.mark.label))
 
     @property
     def moderated_label_name(self) -> str:
         label = self.moderated_label or ""
-        return str(dict(LABEL_CHOICES).get(label, label))
+        return str(LABEL_NAMES.get(label, label))
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,11 @@ class ModerationSummary:
 
 def cohorts_tutored_by(*, tutor: User) -> QuerySet[Cohort]:
     """Return the cohorts this person tutors, or belongs to a centre this person administers."""
-    return (
-        Cohort.objects.filter(
-            Q(memberships__user=tutor, memberships__role=Role.TUTOR)
-            | Q(centre__memberships__user=tutor, centre__memberships__role=Role.CENTRE_ADMIN)
-        )
-        .select_related("centre")
-        .distinct()
-    )
+    mine = Membership.objects.filter(user=tutor)
+    return Cohort.objects.filter(
+        Q(pk__in=mine.filter(role=Role.TUTOR).values("cohort"))
+        | Q(centre__in=mine.filter(role=Role.CENTRE_ADMIN).values("centre"))
+    ).select_related("centre")
 
 
 def user_is_moderator(*, user: User) -> bool:
@@ -116,24 +114,26 @@ def learner_ids_for_tutor(*, tutor: User, cohort: Cohort | None = None) -> list[
     return sorted(set(learners.values_list("user_id", flat=True)))
 
 
-def _newest_mark() -> Subquery:
-    marks = MachineMark.objects.filter(answer=OuterRef("pk")).order_by("-created_at", "-pk")
-    return Subquery(marks.values("pk")[:1])
+def _newest_marks(learner_ids: Any) -> QuerySet[Any]:
+    """Return the newest machine mark of each answer by these learners (ids or a subquery)."""
+    newer = MachineMark.objects.filter(answer=OuterRef("answer")).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    return MachineMark.objects.filter(answer__learner_id__in=learner_ids).filter(~Exists(newer))
 
 
-def _answers_with_newest_mark(learners: QuerySet[Membership]) -> QuerySet[Any]:
+def _queue_marks(learner_ids: Any) -> QuerySet[Any]:
     # Typed loosely: the stubs cannot follow annotations that refer to earlier annotations.
-    newest_moderation = Moderation.objects.filter(mark=OuterRef("mark_id")).order_by(
+    newest_moderation = Moderation.objects.filter(mark=OuterRef("pk")).order_by(
         "-created_at", "-pk"
     )
-    newest_flag = MarkFlag.objects.filter(mark=OuterRef("mark_id")).order_by("-created_at")
+    newest_flag = MarkFlag.objects.filter(mark=OuterRef("pk")).order_by("-created_at")
     open_flag = Q(flagged_at__isnull=False) & (
         Q(moderated_at__isnull=True) | Q(flagged_at__gt=F("moderated_at"))
     )
     return (
-        WrittenAnswer.objects.filter(learner__in=learners.values("user"))
-        .annotate(mark_id=_newest_mark())
-        .filter(mark_id__isnull=False)
+        _newest_marks(learner_ids)
         .annotate(
             moderated_at=Subquery(newest_moderation.values("created_at")[:1]),
             moderated_label=Subquery(newest_moderation.values("label")[:1]),
@@ -161,31 +161,30 @@ def moderation_queue_for_tutor(
 ) -> Queue:
     """Return answers of the tutor's learners: open flags first, then unmoderated, newest first.
 
-    `cohort` must already be one the tutor may see (`cohort_get_for_tutor`). Three queries
-    whatever the queue's length: the answers, their marks, the count.
+    Each answer appears once, with its newest machine mark. `cohort` must already be one the
+    tutor may see. One query, and a count when the queue is longer than `limit`.
     """
     cohorts = Cohort.objects.filter(pk=cohort.pk) if cohort else cohorts_tutored_by(tutor=tutor)
     learners = Membership.objects.filter(role=Role.LEARNER, cohort__in=cohorts.values("pk"))
-    answers = _answers_with_newest_mark(learners)
+    marks = _queue_marks(learners.values("user"))
     if flagged_only:
-        answers = answers.filter(has_open_flag=True)
+        marks = marks.filter(has_open_flag=True)
     page = list(
-        answers.select_related("learner", "item").order_by(
-            "-has_open_flag", "is_moderated", "-created_at", "-pk"
-        )[:limit]
+        marks.select_related("answer__learner", "answer__item")
+        .defer("result")
+        .order_by("-has_open_flag", "is_moderated", "-answer__created_at", "-pk")[:limit]
     )
-    marks = MachineMark.objects.defer("result").in_bulk([a.mark_id for a in page])
     entries = [
         QueueEntry(
-            answer=a,
-            mark=marks[a.mark_id],
-            has_open_flag=a.has_open_flag,
-            moderated_label=a.moderated_label,
-            moderated_at=a.moderated_at,
+            answer=m.answer,
+            mark=m,
+            has_open_flag=m.has_open_flag,
+            moderated_label=m.moderated_label,
+            moderated_at=m.moderated_at,
         )
-        for a in page
+        for m in page
     ]
-    total = len(page) if len(page) < limit else answers.count()
+    total = len(page) if len(page) < limit else marks.count()
     return Queue(entries=entries, total=total)
 
 
@@ -279,17 +278,14 @@ def moderation_summary_for_learners(*, learner_ids: Iterable[int]) -> Moderation
     """
     ids = list(learner_ids)
     waiting = (
-        WrittenAnswer.objects.filter(learner_id__in=ids)
-        .annotate(mark_id=_newest_mark())
-        .filter(mark_id__isnull=False)
-        .annotate(moderated=Exists(Moderation.objects.filter(mark=OuterRef("mark_id"))))
-        .filter(moderated=False)
-        .values("learner_id")
+        _newest_marks(ids)
+        .filter(~Exists(Moderation.objects.filter(mark=OuterRef("pk"))))
+        .values("answer__learner_id")
         .annotate(count=Count("pk"))
         .order_by()
     )
     awaiting = dict.fromkeys(ids, 0)
-    awaiting.update({row["learner_id"]: row["count"] for row in waiting})
+    awaiting.update({row["answer__learner_id"]: row["count"] for row in waiting})
     points: list[tuple[str, str]] = []
     labels: list[tuple[str, str]] = []
     rows = (

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from revisewise.accounts.models import Role
@@ -117,3 +119,27 @@ def test_the_learners_name_and_question_are_escaped(tutor, learner):
     html = signed_in(tutor).get(URL).content.decode()
     assert SCRIPT not in html
     assert "&lt;script&gt;" in html
+
+
+def _queries_for_queue(tutor) -> int:
+    client = signed_in(tutor)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL).status_code == 200
+    return len(captured)
+
+
+def test_the_queue_page_takes_the_same_few_queries_for_a_bigger_cohort(tutor, cohort):
+    learners = [learner_in(cohort) for _ in range(2)]
+    for learner in learners:
+        all_met(tutor, mark_for(learner))
+    small = _queries_for_queue(tutor)
+    more = [learner_in(cohort) for _ in range(10)]
+    for index, learner in enumerate(more * 3):
+        mark = mark_for(learner)
+        if index % 3 == 0:
+            all_met(tutor, mark)
+        if index % 4 == 0:
+            MarkFlagFactory.create(mark=mark)
+    assert _queries_for_queue(tutor) == small
+    # Session, user, moderator check, queue, learner ids, summary (2), cohorts for the filter.
+    assert small == 8
