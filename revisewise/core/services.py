@@ -9,9 +9,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from revisewise.accounts.models import User
 from revisewise.accounts.services import accounts_seed_demo_centre, totp_device_enrol_demo
+from revisewise.centres.services import centres_seed_demo_history
 from revisewise.content.services import ImportReport, content_import_paths
 from revisewise.epa.services import plans_seed_demo
 from revisewise.practice.services import items_generate_all
@@ -53,6 +55,7 @@ def demo_seed(*, logins_file: Path | None = None) -> DemoSeedResult:
     plans_seed_demo()  # EPA assessment plans, which attach to the seeds' qualifications
     generations = items_generate_all()
     logins = _demo_people(logins_file or Path(settings.VAR_DIR) / "demo_logins.json")
+    centres_seed_demo_history(now=timezone.now())  # practice history for the demo cohort
     return DemoSeedResult(
         import_report=report,
         items_generated=sum(sum(g.items_by_type.values()) for g in generations),
