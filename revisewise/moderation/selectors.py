@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 
 from revisewise.accounts.models import Cohort, Membership, Role, User
 from revisewise.accounts.selectors import user_is_tutor_of
-from revisewise.marking.models import MachineMark, MarkFlag, Moderation, WrittenAnswer
+from revisewise.marking.models import (
+    MachineMark,
+    MarkFlag,
+    MarkingStatus,
+    Moderation,
+    WrittenAnswer,
+)
 from revisewise.moderation.services import LABEL_CHOICES
 
 QUEUE_LIMIT = 200
@@ -186,6 +192,21 @@ def moderation_queue_for_tutor(
     ]
     total = len(page) if len(page) < limit else marks.count()
     return Queue(entries=entries, total=total)
+
+
+def answers_unmarked_for_tutor(
+    *, tutor: User, cohort: Cohort | None = None, limit: int = QUEUE_LIMIT
+) -> list[WrittenAnswer]:
+    """Return answers the engine gave up on (`needs_person`): there is no mark to moderate."""
+    cohorts = Cohort.objects.filter(pk=cohort.pk) if cohort else cohorts_tutored_by(tutor=tutor)
+    learners = Membership.objects.filter(role=Role.LEARNER, cohort__in=cohorts.values("pk"))
+    return list(
+        WrittenAnswer.objects.filter(
+            learner__in=learners.values("user"), status=MarkingStatus.NEEDS_PERSON
+        )
+        .select_related("learner", "item")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def mark_get_for_tutor(*, tutor: User, mark_uuid: str) -> MachineMark:

@@ -21,6 +21,7 @@ from revisewise.marking.models import Moderation
 from revisewise.moderation.forms import ModerationForm, QueueFilterForm
 from revisewise.moderation.highlight import answer_segments
 from revisewise.moderation.selectors import (
+    answers_unmarked_for_tutor,
     cohorts_tutored_by,
     flags_for_mark,
     learner_ids_for_tutor,
@@ -59,6 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "queue": moderation_queue_for_tutor(tutor=tutor, cohort=cohort, flagged_only=flagged),
+        "unmarked": answers_unmarked_for_tutor(tutor=tutor, cohort=cohort),
         "summary": moderation_summary_for_learners(
             learner_ids=learner_ids_for_tutor(tutor=tutor, cohort=cohort)
         ),

@@ -9,8 +9,15 @@ from django.urls import reverse
 from revisewise.accounts.models import Role
 from revisewise.accounts.testing import force_login_verified
 from revisewise.accounts.tests.factories import CohortFactory, MembershipFactory
+from revisewise.marking.models import MarkingStatus
 from revisewise.moderation.services import moderation_record
-from revisewise.moderation.tests.factories import POINTS, MarkFlagFactory, learner_in, mark_for
+from revisewise.moderation.tests.factories import (
+    POINTS,
+    MarkFlagFactory,
+    WrittenAnswerFactory,
+    learner_in,
+    mark_for,
+)
 
 URL = reverse("moderation:queue")
 SCRIPT = "<script>alert('x')</script>"
@@ -141,5 +148,22 @@ def test_the_queue_page_takes_the_same_few_queries_for_a_bigger_cohort(tutor, co
         if index % 4 == 0:
             MarkFlagFactory.create(mark=mark)
     assert _queries_for_queue(tutor) == small
-    # Session, user, moderator check, queue, learner ids, summary (2), cohorts for the filter.
-    assert small == 8
+    # Session, user, moderator check, queue, unmarked answers, learner ids, summary (2),
+    # cohorts for the filter.
+    assert small == 9
+
+
+def test_answers_the_machine_could_not_mark_are_listed_for_their_tutor_only(
+    tutor, other_tutor, learner
+):
+    answer = WrittenAnswerFactory.create(
+        attempt__session__learner=learner,
+        status=MarkingStatus.NEEDS_PERSON,
+        marked_at=None,
+        text="An answer the engine gave up on.",
+    )
+    link = reverse("marking:answer-detail", kwargs={"answer_uuid": answer.uuid})
+    html = signed_in(tutor).get(URL).content.decode()
+    assert "Answers the machine could not mark" in html
+    assert link in html
+    assert link not in signed_in(other_tutor).get(URL).content.decode()
