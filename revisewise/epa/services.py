@@ -329,7 +329,7 @@ def _finalise(*, mock: MockTest, finished_at: datetime, reason: str) -> MockTest
 
     Each card is reviewed at the time its answer was given.
 
-    Written exactly once: the row is locked and a mock already finished is returned as it is.
+    Written exactly once: a mock already finished is returned as it is.
     Wrong answers are reviewed as lapses (source "mock"), which makes those items due again,
     so the weakest objectives come back in the learner's "Due now" practice.
     """
@@ -350,7 +350,17 @@ def _finalise(*, mock: MockTest, finished_at: datetime, reason: str) -> MockTest
     )
     locked.finished_at = max(finished_at, locked.started_at)
     locked.finish_reason = reason
-    locked.save(update_fields=["correct_count", "grade", "finished_at", "finish_reason"])
+    # Only the request that finds the mock unfinished writes the result and the reviews (SQLite
+    # has no row locks: two requests finalising at once both get here).
+    written = MockTest.objects.filter(pk=locked.pk, finished_at__isnull=True).update(
+        correct_count=locked.correct_count,
+        grade=locked.grade,
+        finished_at=locked.finished_at,
+        finish_reason=reason,
+        updated_at=timezone.now(),
+    )
+    if written != 1:
+        return MockTest.objects.get(pk=locked.pk)
     last_reviews = dict(
         Card.objects.filter(
             learner=locked.learner, item__in=[a.item_id for a in answers.values()]
