@@ -132,13 +132,23 @@ def _cue_in(part: str, sentence: Sentence) -> str:
 
 
 def structure_detect(answer: str) -> tuple[StructurePart, ...]:
-    """Return each STAR part with the first sentence that shows it, or what is missing."""
+    """Return each STAR part with the sentence that shows it, or what is missing.
+
+    The result is looked for from the end of the answer (where outcomes come), the other parts
+    from the start; a sentence already quoted for an earlier part is used again only when no
+    other sentence carries the cue.
+    """
     split = sentences(answer)
+    used: set[int] = set()
     parts = []
     for part in PARTS:
-        found = next(((s, cue) for s in split if (cue := _cue_in(part, s))), None)
-        if found is None:
+        order = list(reversed(split)) if part == "result" else split
+        found = [(s, cue) for s in order if (cue := _cue_in(part, s))]
+        fresh = [(s, cue) for s, cue in found if s.start not in used]
+        if not found:
             parts.append(StructurePart(part=part, is_present=False, evidence=None, cue=""))
-        else:
-            parts.append(StructurePart(part=part, is_present=True, evidence=found[0], cue=found[1]))
+            continue
+        sentence, cue = (fresh or found)[0]
+        used.add(sentence.start)
+        parts.append(StructurePart(part=part, is_present=True, evidence=sentence, cue=cue))
     return tuple(parts)

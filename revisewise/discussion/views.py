@@ -89,7 +89,7 @@ def session_start(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("discussion:prompt-answer", session_uuid=session.uuid, position=1)
     context = _home_context(request, form)
-    return render(request, "discussion/home.html", context, status=400)
+    return render(request, "discussion/home.html", context)
 
 
 @login_required
@@ -147,7 +147,7 @@ def prompt_answer(request: HttpRequest, session_uuid: UUID, position: int) -> Ht
         "elapsed_minutes": _elapsed_minutes(session, now),
         "answered": discussion_prompts_answered(session=session),
     }
-    return render(request, "discussion/prompt.html", context, status=400 if form.errors else 200)
+    return render(request, "discussion/prompt.html", context)
 
 
 @login_required

@@ -2,9 +2,14 @@
 
 Pure Python, no ORM; `progress.selectors` gathers the evidence. The model (docs/readiness.md):
 
-1. Each learning objective's recall probability r_o gets a Beta posterior: a prior with mean
-   `prior_mean` and strength `prior_strength`, updated by the mean mastery of the objective's
-   practised questions as if each review were `evidence_per_review` right/wrong answers.
+1. Each practised learning objective's recall probability r_o gets a Beta posterior: a prior
+   centred on the learner's typical objective (their review-weighted mastery over everything
+   practised) with strength `prior_strength`, updated by the mean mastery of the objective's
+   practised questions as if each review were `evidence_per_review` right/wrong answers, and
+   widened by `between_sd` for the share of its questions not practised. An objective not
+   practised at all is the learner's typical objective give or take `between_sd`; how well
+   "typical" is known (between_sd^2 over the number of objectives practised) is an error
+   shared by every unpractised objective.
 2. The test's recall is the question-weighted mean R = sum w_o r_o (w_o: the objective's share
    of the question bank); its variance is sum w_o^2 var(r_o). A four-option question can be
    guessed, so the chance of a right answer is p = g + (1 - g) R with g = 1/4 (g = 0 otherwise).
@@ -92,6 +97,8 @@ class ReadinessModel:
     prior_strength: float = 0.5
     evidence_per_review: float = 2.5
     sitting_sd: float = 0.03
+    # The spread of recall between a learner's objectives (and between questions not practised).
+    between_sd: float = 0.2
     max_mocks: int = 5
 
 
@@ -153,13 +160,18 @@ def _phi(z: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
-def _pooled_mean(objectives: Sequence[ObjectiveEvidence], model: ReadinessModel) -> float:
-    """Return the learner's review-weighted mastery over everything practised (the prior)."""
-    reviews = sum(o.reviews for o in objectives if o.practised_mastery is not None)
-    if reviews <= 0:
-        return model.prior_mean
-    total = sum(o.reviews * (o.practised_mastery or 0.0) for o in objectives)
-    return min(0.98, max(0.02, total / reviews))
+def _pooled(objectives: Sequence[ObjectiveEvidence], model: ReadinessModel) -> tuple[float, float]:
+    """Return the learner's typical objective recall (review-weighted over what they practised)
+    and the variance of that estimate: the prior's when nothing is practised, else the spread
+    between objectives over the number of objectives practised."""
+    practised = [o for o in objectives if o.practised_mastery is not None and o.reviews > 0]
+    if not practised:
+        prior_variance = model.prior_mean * (1 - model.prior_mean) / (model.prior_strength + 1)
+        return model.prior_mean, prior_variance
+    reviews = sum(o.reviews for o in practised)
+    total = sum(o.reviews * (o.practised_mastery or 0.0) for o in practised)
+    mean = min(0.98, max(0.02, total / reviews))
+    return mean, model.between_sd**2 / len(practised)
 
 
 def _objective_posterior(
@@ -187,17 +199,27 @@ def _weights(objectives: Sequence[ObjectiveEvidence]) -> list[float]:
 
 
 def _recall(objectives: Sequence[ObjectiveEvidence], model: ReadinessModel) -> tuple[float, float]:
-    """Return the mean and variance of the question-weighted recall R."""
+    """Return the mean and variance of the question-weighted recall R.
+
+    A practised objective has its Beta posterior, widened for the share of its questions not
+    practised; an objective not practised at all is the learner's typical objective, give or
+    take the spread between objectives, and the error in "typical" is shared by all of them.
+    """
+    pooled, pooled_variance = _pooled(objectives, model)
     if not objectives:
-        empty = ObjectiveEvidence(key=None, label="", mastery=0, items=0, seen_items=0, reviews=0)
-        return _objective_posterior(empty, model, model.prior_mean)
-    prior_mean = _pooled_mean(objectives, model)
-    mean, variance = 0.0, 0.0
+        return pooled, pooled_variance
+    mean, variance, unpractised = 0.0, 0.0, 0.0
     for weight, objective in zip(_weights(objectives), objectives, strict=True):
-        m, v = _objective_posterior(objective, model, prior_mean)
+        if objective.practised_mastery is None or objective.reviews <= 0:
+            mean += weight * pooled
+            variance += (weight * model.between_sd) ** 2
+            unpractised += weight
+            continue
+        m, v = _objective_posterior(objective, model, pooled)
+        unseen = 1.0 - objective.seen_items / objective.items
         mean += weight * m
-        variance += weight * weight * v
-    return mean, variance
+        variance += weight * weight * (v + (unseen * model.between_sd) ** 2)
+    return mean, variance + unpractised**2 * pooled_variance
 
 
 def _with_mocks(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -144,12 +144,12 @@ def qualification_progress_list_for_learner(
                 for objective in objectives
                 if objective.pk in report.by_objective
             ],
-            readiness=readiness_from_report(
-                report=report,
+            readiness=readiness_get_for_learner(
+                learner=learner,
+                qualification=group.qualification,
+                now=now,
                 objective_labels=labels,
                 unit_labels={unit.pk: unit.title for unit in group.units},
-                mocks=mock_results_for(learner=learner, qualification=group.qualification),
-                boundaries=readiness_boundaries_for(qualification=group.qualification),
             ),
         )
         for group, report in reports
@@ -235,17 +235,32 @@ def readiness_from_report(
     )
 
 
+# Readiness reads mastery a week ahead: what survives, not the recall of a question answered a
+# minute ago (FSRS puts that near 100% whatever the answer was).
+READINESS_HORIZON = timedelta(days=7)
+
+
 def readiness_get_for_learner(
-    *, learner: User, qualification: Qualification, now: datetime
+    *,
+    learner: User,
+    qualification: Qualification,
+    now: datetime,
+    objective_labels: dict[int, str] | None = None,
+    unit_labels: dict[int, str] | None = None,
 ) -> Readiness:
-    """Return the signed-in learner's readiness for one qualification."""
-    report = mastery_get_for_learner(learner=learner, qualification=qualification, now=now)
+    """Return the signed-in learner's readiness for one qualification.
+
+    Labels the caller already has are used as they are; missing ones cost a query each.
+    """
+    report = _reports_for([learner.pk], qualification, now + READINESS_HORIZON)[learner.pk]
+    if objective_labels is None:
+        objective_labels = _objective_labels(report.by_objective)
+    if unit_labels is None:
+        unit_labels = _unit_labels(qualification)
     return readiness_from_report(
         report=report,
-        objective_labels=_objective_labels(report.by_objective),
-        unit_labels=dict(
-            Unit.objects.filter(qualification=qualification).values_list("pk", "title")
-        ),
+        objective_labels=objective_labels,
+        unit_labels=unit_labels,
         mocks=mock_results_for(learner=learner, qualification=qualification),
         boundaries=readiness_boundaries_for(qualification=qualification),
     )
@@ -255,6 +270,33 @@ def _objective_labels(keys: Iterable[Hashable]) -> dict[int, str]:
     ids = [key for key in keys if isinstance(key, int)]
     rows = ContentItem.objects.filter(pk__in=ids).values_list("pk", "name", "text")
     return {pk: text or name for pk, name, text in rows}
+
+
+def _unit_labels(qualification: Qualification) -> dict[int, str]:
+    return dict(Unit.objects.filter(qualification=qualification).values_list("pk", "title"))
+
+
+def _reports_for(
+    ids: list[int], qualification: Qualification, when: datetime
+) -> dict[int, MasteryReport]:
+    """Return each learner's mastery report at `when` (three queries for any number)."""
+    items = list(
+        Item.objects.filter(qualification=qualification, status__in=LEARNER_VISIBLE_STATUSES)
+        .order_by("unit_id", "pk")
+        .values_list("pk", "unit_id", "objective_id")
+    )
+    cards: dict[int, dict[int, Card]] = defaultdict(dict)
+    for card in Card.objects.filter(learner_id__in=ids, item__qualification=qualification):
+        cards[card.learner_id][card.item_id] = card
+    decay = _decays(ids)
+    return {
+        learner_id: mastery_report(
+            _memories(items, cards[learner_id], qualification.pk),
+            now=when,
+            decay=decay.get(learner_id, DEFAULT_PARAMETERS[20]),
+        )
+        for learner_id in ids
+    }
 
 
 def readiness_for_learners(
@@ -268,34 +310,22 @@ def readiness_for_learners(
     """
     now = now or timezone.now()
     ids = sorted(set(learner_ids))
-    items = list(
-        Item.objects.filter(qualification=qualification, status__in=LEARNER_VISIBLE_STATUSES)
-        .order_by("unit_id", "pk")
-        .values_list("pk", "unit_id", "objective_id")
-    )
-    cards: dict[int, dict[int, Card]] = defaultdict(dict)
-    for card in Card.objects.filter(learner_id__in=ids, item__qualification=qualification):
-        cards[card.learner_id][card.item_id] = card
-    decay = _decays(ids)
+    reports = _reports_for(ids, qualification, now + READINESS_HORIZON)
     mocks = _finished_mocks(ids, qualification)
     boundaries = readiness_boundaries_for(qualification=qualification)
-    objective_labels = _objective_labels({objective for _, _, objective in items if objective})
-    unit_labels = dict(Unit.objects.filter(qualification=qualification).values_list("pk", "title"))
-    result = {}
-    for learner_id in ids:
-        report = mastery_report(
-            _memories(items, cards[learner_id], qualification.pk),
-            now=now,
-            decay=decay.get(learner_id, DEFAULT_PARAMETERS[20]),
-        )
-        result[learner_id] = readiness_from_report(
-            report=report,
+    keys = {key for report in reports.values() for key in report.by_objective}
+    objective_labels = _objective_labels(keys)
+    unit_labels = _unit_labels(qualification)
+    return {
+        learner_id: readiness_from_report(
+            report=reports[learner_id],
             objective_labels=objective_labels,
             unit_labels=unit_labels,
             mocks=mocks[learner_id],
             boundaries=boundaries,
         )
-    return result
+        for learner_id in ids
+    }
 
 
 def _memories(

@@ -66,3 +66,17 @@ def test_it_splits_sentences_with_exact_offsets():
 
     assert [s.text for s in split] == ["First one.", "Second one!", "Third"]
     assert all(answer[s.start : s.end] == s.text for s in split)
+
+
+def test_it_quotes_the_outcome_from_the_end_and_each_sentence_once_where_it_can():
+    answer = (
+        "Last year a customer rang about a refund. "
+        "My role was to get the best outcome within policy. "
+        "I checked the order. "
+        "In the end she got her refund."
+    )
+
+    found = _parts(answer)
+
+    assert found["task"] == "My role was to get the best outcome within policy."
+    assert found["result"] == "In the end she got her refund."

@@ -87,7 +87,7 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client):
 
 
 @time_machine.travel(NOW, tick=False)
-@pytest.mark.parametrize(("extra_qualifications", "queries"), [(0, 13), (1, 19)])
+@pytest.mark.parametrize(("extra_qualifications", "queries"), [(0, 16), (1, 25)])
 def test_it_pins_its_query_count(
     client, learner, items, extra_qualifications, queries, django_assert_num_queries
 ):
