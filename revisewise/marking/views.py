@@ -181,15 +181,20 @@ def question_answer(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
     item = written_item_get_for_learner(learner=learner, item_uuid=item_uuid)
     form = WrittenAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        answer = written_answer_submit(
-            learner=learner,
-            item=item,
-            text=form.cleaned_data["response"],
-            client_token=form.cleaned_data["token"],
-            duration_ms=form.duration_ms(),
-        )
-        return redirect("marking:answer-detail", answer_uuid=answer.uuid)
-    token = (form.cleaned_data.get("token") if form.is_bound else None) or answer_token_issue()
+        try:
+            answer = written_answer_submit(
+                learner=learner,
+                item=item,
+                text=form.cleaned_data["response"],
+                client_token=form.cleaned_data["token"],
+                duration_ms=form.duration_ms(),
+            )
+        except ValueError as error:
+            # A token sent with another question's form: ask again with a fresh form.
+            form.add_error("token", str(error))
+        else:
+            return redirect("marking:answer-detail", answer_uuid=answer.uuid)
+    token = (form.cleaned_data.get("token") if form.is_valid() else None) or answer_token_issue()
     context = {"item": item, "form": form, "token": token, "text": form.data.get("response", "")}
     status = 400 if form.is_bound else 200
     return render(request, "marking/question_answer.html", context, status=status)

@@ -406,7 +406,9 @@ def attempt_submit(
 
     The answer is committed on its own first, so nothing is lost if grading fails. A repeat
     submit for the same position or token (a reload, a dropped connection) stores nothing new
-    and returns the first attempt; grading and the card review happen exactly once.
+    and returns the first attempt; grading and the card review happen exactly once. A written
+    answer enters the marking ledger in the same transaction as its attempt and is graded (and
+    its card reviewed) when the marking engine marks it (`marking.services`).
     """
     if session.learner_id != learner.pk:
         raise PermissionError("This session belongs to another learner.")

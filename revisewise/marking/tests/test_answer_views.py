@@ -359,3 +359,19 @@ def test_a_question_learners_cannot_see_is_404(client, learner, written_item):
     force_login_verified(client, learner)
 
     assert client.get(_question_url(written_item)).status_code == 404
+
+
+def test_the_polled_panel_and_the_page_use_a_fixed_number_of_queries(
+    client, learner, written_item, submit, django_assert_num_queries
+):
+    pending = _queued(learner, written_item, token="pending")
+    marked = submit(learner, written_item, token="marked")
+    force_login_verified(client, learner)
+    client.get(_url("answer-panel", pending))
+
+    # Session and user, then the answer and its newest mark.
+    with django_assert_num_queries(4):
+        client.get(_url("answer-panel", pending), HTTP_HX_REQUEST="true")
+    # ... and for a marked answer its newest moderation and the learner's flag.
+    with django_assert_num_queries(6):
+        client.get(_url("answer-detail", marked))
