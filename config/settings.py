@@ -20,6 +20,9 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-pro
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Old keys still accepted after a rotation: signed values and encrypted secrets made with them
+# stay readable (docs/privacy.md explains rotating the key).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 IS_PRODUCTION = env_bool("REVISEWISE_PRODUCTION", False)
 if IS_PRODUCTION and (DEBUG or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
@@ -222,6 +225,9 @@ LLM_TIMEOUT_SECONDS = env_float("LLM_TIMEOUT_SECONDS", 20.0)
 LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 1, minimum=0)
 LLM_DAILY_TOKENS_PER_USER = env_int("LLM_DAILY_TOKENS_PER_USER", 50_000, minimum=0)
 LLM_DAILY_TOKENS_GLOBAL = env_int("LLM_DAILY_TOKENS_GLOBAL", 1_000_000, minimum=0)
+# The tutor's rate limits per learner (docs/tutor.md); 0 means no limit.
+TUTOR_QUESTIONS_PER_MINUTE = env_int("TUTOR_QUESTIONS_PER_MINUTE", 6, minimum=0)
+TUTOR_QUESTIONS_PER_DAY = env_int("TUTOR_QUESTIONS_PER_DAY", 150, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -30,6 +30,7 @@ from revisewise.tutor.selectors import (
 )
 
 OFFLINE = "offline"
+LLM = "llm"
 # Parts whose passage is much less similar to the question than the best one add noise.
 RELATIVE_CUTOFF = 0.75
 MAX_PARTS = 3
@@ -53,8 +54,11 @@ class Citation:
 
 @dataclass(frozen=True)
 class AnswerPart:
+    """A sentence of the answer and its source; `quote` is the checked words an AI point cites."""
+
     text: str
     citation: Citation
+    quote: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,11 @@ class Answer:
     mode: str
     parts: tuple[AnswerPart, ...] = ()
     practice: tuple[PracticeLink, ...] = field(default_factory=tuple)
+    # Why the AI model did not answer, when one is configured and it did not.
+    notice: str = ""
+    # Set when the tutor declines on purpose (a request it must refuse), not for want of content.
+    refusal: str = ""
+    prompt_key: str = ""
 
     @property
     def is_answered(self) -> bool:
@@ -73,6 +82,13 @@ class Answer:
 
 class Composer(Protocol):
     def compose(self, *, question: str, hits: Sequence[Hit]) -> Answer: ...
+
+
+def citations_for_hits(hits: Sequence[Hit]) -> dict[int, Citation]:
+    """Build the citation (unit section link) of each hit, keyed by passage id."""
+    units = unit_links(unit_ids={hit.unit_id for hit in hits if hit.unit_id is not None})
+    qualifications = qualification_links(qualification_ids={hit.qualification_id for hit in hits})
+    return {hit.passage_id: _citation(hit, units, qualifications) for hit in hits}
 
 
 def split_sentences(text: str) -> list[str]:
@@ -111,15 +127,9 @@ class OfflineComposer:
         best = max(hit.similarity for hit in relevant)
         chosen = [h for h in relevant if h.similarity >= RELATIVE_CUTOFF * best][:MAX_PARTS]
         unit_ids = {hit.unit_id for hit in chosen if hit.unit_id is not None}
-        units = unit_links(unit_ids=unit_ids)
-        qualifications = qualification_links(
-            qualification_ids={hit.qualification_id for hit in chosen}
-        )
+        citations = citations_for_hits(chosen)
         parts = tuple(
-            AnswerPart(
-                text=best_sentences(question, hit.text),
-                citation=_citation(hit, units, qualifications),
-            )
+            AnswerPart(text=best_sentences(question, hit.text), citation=citations[hit.passage_id])
             for hit in chosen
         )
         return Answer(

@@ -1,4 +1,4 @@
-"""The tutor's retrieval index: one row per passage of content, with its embedding.
+"""The tutor's retrieval index (one row per passage of content) and learners' conversations.
 
 A passage is derived data (it can be rebuilt from the content at any time), so rows are updated
 in place by `tutor_index_refresh`, which re-embeds only passages whose text or model changed.
@@ -6,10 +6,13 @@ in place by `tutor_index_refresh`, which re-embeds only passages whose text or m
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from revisewise.content.models import ContentItem, Qualification, Unit
-from revisewise.core.models import TimeStampedModel
+from revisewise.core.models import PublicModel, TimeStampedModel
 
 
 class Passage(TimeStampedModel):
@@ -46,3 +49,81 @@ class Passage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.section}: {self.text[:60]}"
+
+
+class Conversation(PublicModel):
+    """One learner's thread of questions to the tutor; only that learner can read it."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tutor_conversations"
+    )
+    # The qualification the learner asked about first; searched first for every question.
+    qualification = models.ForeignKey(
+        Qualification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutor_conversations",
+    )
+    title = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["learner", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tutor:conversation", args=[self.uuid])
+
+
+class Role(models.TextChoices):
+    LEARNER = "learner", _("You")
+    TUTOR = "tutor", _("Tutor")
+
+
+class AnswerMode(models.TextChoices):
+    OFFLINE = "offline", _("Answered from the course notes (offline)")
+    LLM = "llm", _("Answered with the AI model, from the course notes")
+
+
+class Message(PublicModel):
+    """One turn of a conversation, never edited: the learner's question or the tutor's answer.
+
+    `citations` holds, for a tutor message, a list of {"text", "quote", "label", "url"}: the
+    sentence shown (offline: the quoted passage; AI: the model's point) and the checked quote and
+    unit section it comes from. `notice` says why the AI model did not answer, when it did not.
+    """
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    text = models.TextField(blank=True)
+    mode = models.CharField(max_length=10, choices=AnswerMode.choices, blank=True)
+    citations = models.JSONField(default=list, blank=True)
+    practice = models.JSONField(default=list, blank=True)
+    notice = models.CharField(max_length=300, blank=True)
+    # The prompt file that produced an AI answer, e.g. "tutor_answer.v2".
+    prompt_key = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["learner", "tutor"]), name="tutor_message_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role="learner", mode="") | models.Q(role="tutor"),
+                name="tutor_message_mode_only_for_answers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.text[:60]}"
+
+    @property
+    def is_answer(self) -> bool:
+        return self.role == Role.TUTOR

@@ -1,21 +1,24 @@
 """Reads for the tutor: links to cite, the qualification to search, practice to offer.
 
-Everything read here is published content, visible to anyone who can see the unit pages, so no
-per-learner permission applies; conversations (per learner) will get their own checked selectors.
+Published content is visible to anyone who can see the unit pages, so no per-learner permission
+applies to it; conversations are read only through selectors that check the learner.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
+from revisewise.accounts.models import User
 from revisewise.content.models import ContentItem, Qualification, Unit
 from revisewise.practice.models import LEARNER_VISIBLE_STATUSES, Item
-from revisewise.tutor.models import Passage
+from revisewise.tutor.models import Conversation, Message, Passage
 
 PRACTICE_LIMIT = 3
 
@@ -108,3 +111,52 @@ def _practice_url() -> str | None:
         return reverse("practice:home")
     except NoReverseMatch:
         return None
+
+
+def conversation_get_for_learner(*, learner: User, conversation_uuid: UUID) -> Conversation:
+    """Return one of the learner's own conversations, or raise 404.
+
+    Nobody else may read it, not even the learner's tutor (docs/tutor.md, privacy).
+    """
+    return get_object_or_404(
+        Conversation.objects.select_related("qualification"),
+        uuid=conversation_uuid,
+        learner=learner,
+    )
+
+
+def conversation_list_for_learner(*, learner: User, limit: int = 50) -> list[Conversation]:
+    """Return the learner's conversations, most recently used first."""
+    return list(Conversation.objects.filter(learner=learner).order_by("-updated_at", "-pk")[:limit])
+
+
+def message_list_for_conversation(*, conversation: Conversation) -> list[Message]:
+    """Return a conversation's messages in order (the caller fetched it with a checked selector)."""
+    return list(conversation.messages.order_by("created_at", "pk"))
+
+
+def tutor_data_export_for_learner(*, learner: User) -> list[dict[str, Any]]:
+    """Return every conversation of the learner with its messages, for their data export."""
+    conversations = Conversation.objects.filter(learner=learner).prefetch_related("messages")
+    return [
+        {
+            "id": str(conversation.uuid),
+            "title": conversation.title,
+            "qualification": conversation.qualification.title
+            if conversation.qualification
+            else None,
+            "created_at": conversation.created_at.isoformat(),
+            "messages": [
+                {
+                    "role": message.role,
+                    "text": message.text,
+                    "mode": message.mode,
+                    "citations": message.citations,
+                    "notice": message.notice,
+                    "created_at": message.created_at.isoformat(),
+                }
+                for message in conversation.messages.all()
+            ],
+        }
+        for conversation in conversations.order_by("created_at", "pk")
+    ]

@@ -1,15 +1,25 @@
-"""The tutor's services: keep the retrieval index in step with the content, answer questions."""
+"""The tutor's services: keep the retrieval index in step with the content, answer questions,
+keep each learner's conversations."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from revisewise.accounts.models import User
 from revisewise.content.models import Qualification
+from revisewise.core.llm.client import llm_is_configured
+from revisewise.core.llm.sanitise import clean, request_refusal_kind
 from revisewise.tutor import dense
-from revisewise.tutor.answer import Answer, OfflineComposer
-from revisewise.tutor.models import Passage
+from revisewise.tutor.answer import OFFLINE, Answer, OfflineComposer
+from revisewise.tutor.llm_answer import LlmComposer, refusal_text
+from revisewise.tutor.models import Conversation, Message, Passage, Role
 from revisewise.tutor.passages import PassageSpec, passages_for_qualification
 from revisewise.tutor.retrieval import retrieve
 from revisewise.tutor.selectors import content_fingerprint
@@ -89,16 +99,160 @@ def tutor_index_refresh_if_stale() -> RefreshResult | None:
 
 
 def tutor_answer(
-    *, question: str, qualification: Qualification | None = None, limit: int = 5
+    *,
+    question: str,
+    qualification: Qualification | None = None,
+    user: User | None = None,
+    limit: int = 5,
 ) -> Answer:
     """Answer a learner's question from the content, citing each passage used.
 
-    Refreshes the index first if the content changed, so answers never quote stale text.
+    Requests to ignore instructions, reveal the prompt or mark work are refused before anything
+    else. Refreshes the index first if the content changed, so answers never quote stale text.
+    With an LLM configured the model writes the answer from the retrieved passages; on any
+    failure the offline answer is returned with a notice.
     """
+    if request_refusal_kind(question):
+        return Answer(question=question, mode=OFFLINE, refusal=refusal_text())
     tutor_index_refresh_if_stale()
     hits = retrieve(
-        question=question,
+        question=clean(question),
         qualification_id=qualification.pk if qualification else None,
         limit=limit,
     )
-    return OfflineComposer().compose(question=question, hits=hits)
+    offline = OfflineComposer().compose(question=question, hits=hits)
+    if not llm_is_configured():
+        return offline
+    composer = LlmComposer(user=user, qualification=qualification)
+    return composer.compose(question=question, hits=hits, fallback=offline)
+
+
+class TutorRateLimited(Exception):
+    """The learner asked too many questions too quickly; the message says when to try again."""
+
+
+def _questions_since(*, learner: User, since: dt.datetime) -> int:
+    return Message.objects.filter(
+        conversation__learner=learner, role=Role.LEARNER, created_at__gte=since
+    ).count()
+
+
+def tutor_rate_limit_check(*, learner: User) -> None:
+    """Raise `TutorRateLimited` if the learner reached the per-minute or per-day limit."""
+    now = timezone.now()
+    per_minute: int = settings.TUTOR_QUESTIONS_PER_MINUTE
+    per_day: int = settings.TUTOR_QUESTIONS_PER_DAY
+    if per_minute and _questions_since(learner=learner, since=now - dt.timedelta(minutes=1)) >= (
+        per_minute
+    ):
+        raise TutorRateLimited(
+            _(
+                "You have asked %(count)d questions in the last minute, the most allowed. "
+                "Wait a minute, then ask again: your question is still in the box."
+            )
+            % {"count": per_minute}
+        )
+    if per_day and _questions_since(learner=learner, since=now - dt.timedelta(days=1)) >= per_day:
+        raise TutorRateLimited(
+            _(
+                "You have asked %(count)d questions in the last 24 hours, the most allowed. "
+                "Try again tomorrow: your question is still in the box."
+            )
+            % {"count": per_day}
+        )
+
+
+def _title(question: str) -> str:
+    words = " ".join(question.split())
+    return words if len(words) <= 80 else words[:79].rstrip() + "…"
+
+
+@transaction.atomic
+def conversation_question_add(
+    *,
+    learner: User,
+    question: str,
+    conversation: Conversation | None = None,
+    qualification: Qualification | None = None,
+) -> Message:
+    """Store a learner's question first (starting a conversation if none); check the limit first.
+
+    Raises `TutorRateLimited` before storing anything when the learner is over a limit.
+    """
+    tutor_rate_limit_check(learner=learner)
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            learner=learner, qualification=qualification, title=_title(question)
+        )
+    message = Message.objects.create(conversation=conversation, role=Role.LEARNER, text=question)
+    conversation.save(update_fields=["updated_at"])
+    return message
+
+
+def _citation_rows(answer: Answer) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": part.text,
+            "quote": part.quote,
+            "label": part.citation.label,
+            "url": part.citation.url,
+            "is_shared": part.citation.unit_title is None,
+        }
+        for part in answer.parts
+    ]
+
+
+def conversation_answer(*, question: Message, learner: User) -> Message:
+    """Answer a stored question and append the answer to its conversation.
+
+    Runs outside a transaction: the model may take seconds, and the question is already stored.
+    """
+    conversation = question.conversation
+    answer = tutor_answer(
+        question=question.text, qualification=conversation.qualification, user=learner
+    )
+    text = answer.refusal
+    if not answer.parts and not text:
+        text = _(
+            "I could not find anything in the course notes that answers this, so I will not "
+            "guess. Try asking about a topic from your units, or use different words."
+        )
+    message = Message.objects.create(
+        conversation=conversation,
+        role=Role.TUTOR,
+        text=text,
+        mode=answer.mode,
+        citations=_citation_rows(answer),
+        practice=[{"text": link.text, "url": link.url} for link in answer.practice],
+        notice=answer.notice[:300],
+        prompt_key=answer.prompt_key,
+    )
+    conversation.save(update_fields=["updated_at"])
+    return message
+
+
+def tutor_ask(
+    *,
+    learner: User,
+    question: str,
+    conversation: Conversation | None = None,
+    qualification: Qualification | None = None,
+) -> Message:
+    """Store the question, then answer it; return the answer. Raises `TutorRateLimited`."""
+    stored = conversation_question_add(
+        learner=learner,
+        question=question,
+        conversation=conversation,
+        qualification=qualification,
+    )
+    return conversation_answer(question=stored, learner=learner)
+
+
+def conversation_delete(*, conversation: Conversation) -> None:
+    """Delete a conversation and its messages (the learner's choice; the caller checked it)."""
+    conversation.delete()
+
+
+def tutor_data_erase(*, learner: User) -> None:
+    """Delete every conversation of a learner, for account deletion."""
+    Conversation.objects.filter(learner=learner).delete()

@@ -8,5 +8,11 @@ app_name = "tutor"
 
 urlpatterns = [
     path("", views.ask, name="ask"),
+    path("conversations/<uuid:conversation_uuid>/", views.conversation, name="conversation"),
+    path(
+        "conversations/<uuid:conversation_uuid>/delete/",
+        views.conversation_delete,
+        name="conversation-delete",
+    ),
     path("<slug:qualification_slug>/", views.ask, name="ask-qualification"),
 ]

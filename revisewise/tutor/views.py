@@ -1,32 +1,97 @@
-"""The tutor page: ask a question, get an answer quoted from the content with its sources."""
+"""The tutor pages: ask a question, read the cited answer, keep and delete conversations."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
 
+from revisewise.accounts.models import User
+from revisewise.content.models import Qualification
 from revisewise.tutor import selectors, services
 from revisewise.tutor.forms import AskForm
+from revisewise.tutor.models import Conversation
+
+TEMPLATE = "tutor/ask.html"
+
+
+def _learner(request: HttpRequest) -> User:
+    user = request.user
+    # login_required has run: the user is signed in.
+    assert isinstance(user, User)
+    return user
 
 
 @login_required
 def ask(request: HttpRequest, qualification_slug: str | None = None) -> HttpResponse:
-    """Show the question box; on POST answer it (an htmx POST gets only the answer partial)."""
+    """Start a conversation: the question box, and past conversations to go back to."""
     qualification = (
         selectors.qualification_get_by_slug(slug=qualification_slug) if qualification_slug else None
     )
+    return _ask_and_render(request, conversation=None, qualification=qualification)
+
+
+@login_required
+def conversation(request: HttpRequest, conversation_uuid: UUID) -> HttpResponse:
+    """Show one of the learner's conversations and take a follow-up question."""
+    found = selectors.conversation_get_for_learner(
+        learner=_learner(request), conversation_uuid=conversation_uuid
+    )
+    return _ask_and_render(request, conversation=found, qualification=found.qualification)
+
+
+@require_POST
+@login_required
+def conversation_delete(request: HttpRequest, conversation_uuid: UUID) -> HttpResponse:
+    found = selectors.conversation_get_for_learner(
+        learner=_learner(request), conversation_uuid=conversation_uuid
+    )
+    services.conversation_delete(conversation=found)
+    return redirect("tutor:ask")
+
+
+def _ask_and_render(
+    request: HttpRequest,
+    *,
+    conversation: Conversation | None,
+    qualification: Qualification | None,
+) -> HttpResponse:
+    """On POST store and answer the question (a new conversation if none), then show the page.
+
+    A rate-limited question stays in the box with the reason; an htmx POST gets the partial.
+    """
     form = AskForm(request.POST if request.method == "POST" else None)
-    answer = None
+    is_htmx = bool(request.headers.get("HX-Request"))
     if form.is_valid():
-        answer = services.tutor_answer(
-            question=form.cleaned_data["question"], qualification=qualification
-        )
-    template = "tutor/ask.html"
-    if request.headers.get("HX-Request") and request.method == "POST":
-        template += "#answer"
-    context = {"form": form, "answer": answer, "qualification": qualification}
-    response = render(request, template, context)
+        try:
+            answer = services.tutor_ask(
+                learner=_learner(request),
+                question=form.cleaned_data["question"],
+                conversation=conversation,
+                qualification=qualification,
+            )
+        except services.TutorRateLimited as limited:
+            form.add_error("question", str(limited))
+        else:
+            if not is_htmx:
+                return redirect(answer.conversation)
+            conversation, form = answer.conversation, AskForm()
+    context = {
+        "form": form,
+        "conversation": conversation,
+        "qualification": qualification,
+        "turns": selectors.message_list_for_conversation(conversation=conversation)
+        if conversation
+        else [],
+        "past": selectors.conversation_list_for_learner(learner=_learner(request)),
+    }
+    is_partial = is_htmx and request.method == "POST"
+    response = render(request, TEMPLATE + ("#conversation" if is_partial else ""), context)
+    if is_partial and conversation:
+        response["HX-Push-Url"] = conversation.get_absolute_url()
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TypeVar
 
-from revisewise.core.llm.schemas import GroundedAnswer
+from revisewise.core.llm.schemas import GroundedAnswer, GroundedReply
 
 _KEPT_CONTROLS = {"\n", "\t"}
 _TAGS = range(0xE0000, 0xE0080)
@@ -111,3 +111,76 @@ def grounded_answer_verify(answer: GroundedAnswer, sources: dict[str, str]) -> G
             "confidence": clamp(float(answer.confidence), 0.0, 1.0),
         }
     )
+
+
+def grounded_reply_verify(reply: GroundedReply, sources: dict[str, str]) -> GroundedReply:
+    """Keep only points backed by at least one citation whose quote is in the source it names.
+
+    Citations of unknown labels or with quotes found elsewhere are dropped first; a point left
+    with none is an uncited claim and is dropped too. Text is cleaned of hidden characters.
+    """
+    points = []
+    for point in reply.points:
+        kept = [
+            citation.model_copy(update={"quote": clean(citation.quote).strip()})
+            for citation in point.citations
+            if citation.source in sources
+            and verify_quotes([citation.quote], [sources[citation.source]])
+        ]
+        text = clean(point.text).strip()
+        if kept and text:
+            points.append(point.model_copy(update={"text": text, "citations": kept}))
+    return reply.model_copy(update={"points": points})
+
+
+_SHINGLE_WORDS = 8
+
+
+def _shingles(text: str, size: int) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9']+", clean(text).casefold())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def prompt_leaks(reply_text: str, prompt_text: str, *, words: int = _SHINGLE_WORDS) -> bool:
+    """Tell whether a reply repeats any run of `words` consecutive words of the prompt's own text.
+
+    Pass the prompt without the sources (quoting sources is allowed; quoting the rules is not).
+    """
+    return bool(_shingles(reply_text, words) & _shingles(prompt_text, words))
+
+
+# Requests a tutor must refuse whatever the model would say: checked by the code before any call.
+_REFUSE_PATTERNS: dict[str, tuple[str, ...]] = {
+    "instructions": (
+        r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|your rules|"
+        r"the rules|prompt|guidelines|everything (above|before))\b",
+        r"\b(you are now|jailbreak|developer mode|new instructions)\b",
+    ),
+    "prompt": (
+        r"\b(system|initial|hidden|original|your)\s+(prompt|instructions|rules)\b",
+        r"\b(reveal|show|print|repeat)\b.{0,30}\b(prompt|instructions)\b",
+        r"\bapi[ _-]?key\b",
+    ),
+    "marking": (
+        r"\b(mark|grade|score)\s+(my|this)\s+(\w+\s+)?(work|answer|essay|assignment|"
+        r"portfolio|response|submission|coursework)\b",
+        r"\bwhat (mark|grade|score) (would|will|do|should|does|did)\b",
+        r"\b(give|award) me (a |full |top )?(marks?|grade|score|distinction|merit|pass)\b",
+    ),
+}
+_REFUSE = {
+    kind: tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    for kind, patterns in _REFUSE_PATTERNS.items()
+}
+
+
+def request_refusal_kind(text: str) -> str | None:
+    """Return why a request must be refused ("instructions", "prompt", "marking"), or None.
+
+    A cheap first line of defence in code; the prompt and the checks on the reply are the others.
+    """
+    cleaned = _SPACE.sub(" ", clean(text))
+    for kind, patterns in _REFUSE.items():
+        if any(pattern.search(cleaned) for pattern in patterns):
+            return kind
+    return None

@@ -65,3 +65,20 @@ class GroundedAnswer(BaseModel):
     citations: list[Citation] = Field(default_factory=list, max_length=12)
     refused: bool = False
     confidence: float = 0.5
+
+
+class GroundedPoint(BaseModel):
+    """One point of an answer with the sources it rests on; a point left uncited is dropped."""
+
+    text: str = Field(max_length=1200)
+    citations: list[Citation] = Field(default_factory=list, max_length=4)
+
+
+class GroundedReply(BaseModel):
+    """The JSON the tutor's prompt asks for; checked by `sanitise.grounded_reply_verify`.
+
+    `points` and `refused` are required, so a reply of some other shape is off-schema.
+    """
+
+    refused: bool
+    points: list[GroundedPoint] = Field(max_length=8)

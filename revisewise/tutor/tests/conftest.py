@@ -18,3 +18,7 @@ def corpus(db: None, embedding_model: None) -> Corpus:
     built = corpus_create()
     tutor_index_refresh()
     return built
+
+
+# The loopback OpenAI-compatible server, with the LLM settings pointing at it.
+from revisewise.core.llm.tests.conftest import llm_server  # noqa: E402, F401

@@ -14,6 +14,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -137,6 +138,7 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
     api_key: str = ""
+    responder: Callable[[Received], Reply] | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -153,6 +155,9 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.requests.append((time.monotonic(), received))
             reply = state.replies.popleft() if state.replies else None
+            responder = state.responder
+        if reply is None and responder is not None:
+            reply = responder(received)
         if self.path != COMPLETIONS_PATH:
             reply = Reply.error(404)
         elif state.api_key and self.headers.get("Authorization") != f"Bearer {state.api_key}":
@@ -207,6 +212,14 @@ class LlmServer:
         """Queue replies, answered in order; a request with none left gets a 500."""
         with self._server.state.lock:
             self._server.state.replies.extend(replies)
+
+    def respond_with(self, responder: Callable[[Received], Reply] | None) -> None:
+        """Answer every request no scripted reply is left for by calling `responder` with it.
+
+        For pages that ask any number of times (a browser test); None goes back to 500s.
+        """
+        with self._server.state.lock:
+            self._server.state.responder = responder
 
     @property
     def requests(self) -> list[Received]:
