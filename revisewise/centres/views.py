@@ -93,7 +93,8 @@ def assignment_add(request: HttpRequest, cohort_uuid: UUID) -> HttpResponse:
             return redirect(
                 reverse("centres:cohort-dashboard", args=[cohort.uuid]) + "#assignments"
             )
-    return _dashboard(request, cohort, form, status=400)
+    # 200 like the site's other forms: the page shows the errors beside the fields.
+    return _dashboard(request, cohort, form)
 
 
 @login_required
@@ -142,11 +143,11 @@ def learner_detail(request: HttpRequest, learner_uuid: UUID) -> HttpResponse:
     return render(request, "centres/learner_detail.html", {"overview": overview})
 
 
-def _dashboard(
-    request: HttpRequest, cohort: Cohort, form: AssignmentForm, status: int = 200
-) -> HttpResponse:
+def _dashboard(request: HttpRequest, cohort: Cohort, form: AssignmentForm) -> HttpResponse:
     tutor, now = _user(request), timezone.now()
-    filters = DashboardFilterForm(request.GET, units=_units(cohort))
+    # Defaults fill the form, so it shows what the page shows.
+    data = {"sort": "name", "show": "all", "days": DEFAULT_INACTIVE_DAYS, **request.GET.dict()}
+    filters = DashboardFilterForm(data, units=_units(cohort), auto_id="filter-%s")
     days = filters.value("days", DEFAULT_INACTIVE_DAYS)
     heatmap = cohort_heatmap(cohort=cohort, now=now, inactive_days=days)
     context: dict[str, Any] = {
@@ -168,7 +169,7 @@ def _dashboard(
         centre=cohort.centre,
         detail={"cohort": str(cohort.uuid)},
     )
-    return render(request, "centres/cohort_dashboard.html", context, status=status)
+    return render(request, "centres/cohort_dashboard.html", context)
 
 
 def _units(cohort: Cohort) -> list[Unit]:
