@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revisewise.accounts.models import Cohort
-from revisewise.marking.models import MachineMark
+from revisewise.marking.models import MachineMark, Moderation
 from revisewise.moderation.services import (
     LABEL_CHOICES,
     MAX_COMMENT_CHARS,
@@ -55,15 +55,22 @@ class ModerationForm(forms.Form):
         label=_("Overall comment for the learner"),
     )
 
-    def __init__(self, *args: Any, mark: MachineMark, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, mark: MachineMark, current: Moderation | None = None, **kwargs: Any
+    ) -> None:
+        """`current` is the newest moderation: its verdicts are preselected, else the machine's."""
         super().__init__(*args, **kwargs)
         self.mark = mark
         self.points = machine_verdicts(mark)
-        for index, (_point, machine) in enumerate(self.points):
+        tutor = {
+            str(row.get("point")): str(row.get("tutor"))
+            for row in (current.point_verdicts if current else [])
+        }
+        for index, (point, machine) in enumerate(self.points):
             self.fields[f"point_{index}_verdict"] = forms.ChoiceField(
                 choices=VERDICT_CHOICES,
                 widget=forms.RadioSelect,
-                initial=machine,
+                initial=tutor.get(point, machine),
                 label=_("Your verdict"),
                 error_messages={"required": _("Choose met, partly met or not met.")},
             )
@@ -77,13 +84,15 @@ class ModerationForm(forms.Form):
             self.fields["label"] = forms.ChoiceField(
                 choices=LABEL_CHOICES,
                 widget=forms.RadioSelect,
-                initial=mark.label,
+                initial=current.label if current else mark.label,
                 label=_("Your mark for the answer"),
             )
         if machine_showed_misconception(mark):
+            # Moderation keeps no flag for this; an earlier verdict shows in its label.
+            dropped = current is not None and current.label not in ("contradictory", "incorrect")
             self.fields["misconception_upheld"] = forms.BooleanField(
                 required=False,
-                initial=True,
+                initial=not dropped,
                 label=_("The answer really shows the misconception found above"),
             )
 

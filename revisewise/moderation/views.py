@@ -80,7 +80,9 @@ def mark_moderate(request: HttpRequest, mark_uuid: UUID) -> HttpResponse:
     tutor = _moderator(request)
     mark = mark_get_for_tutor(tutor=tutor, mark_uuid=str(mark_uuid))
     learner = mark.answer.learner
-    form = ModerationForm(request.POST if request.method == "POST" else None, mark=mark)
+    history = moderation_history(mark=mark)
+    data = request.POST if request.method == "POST" else None
+    form = ModerationForm(data, mark=mark, current=history[0] if history else None)
     if request.method == "POST" and form.is_valid():
         try:
             moderation_record(tutor=tutor, mark=mark, **form.service_arguments())
@@ -103,7 +105,7 @@ def mark_moderate(request: HttpRequest, mark_uuid: UUID) -> HttpResponse:
         "learner": learner,
         "segments": answer_segments(mark.answer.text, mark.result),
         "form": form,
-        "history": [_history_row(m) for m in moderation_history(mark=mark)],
+        "history": [_history_row(m) for m in history],
         "flags": flags_for_mark(mark=mark),
         "machine_label": _name(LABEL_CHOICES, mark.label),
         "misconceptions": mark.result.get("misconceptions_shown") or [],

@@ -103,6 +103,7 @@ def test_a_tutor_overrides_a_point_and_the_learner_sees_the_moderated_mark(
         "Changed the machine mark"
     )
     expect(history).to_contain_text(f"{names[wanted]} (the machine said {names[machine[target]]})")
+    page.screenshot(path=f"{SCREENS}/moderation_history.png", full_page=True)
     moderation = Moderation.objects.get(mark=mark)
     assert moderation.decision == "overridden"
     assert moderation.point_verdicts[number - 1]["tutor"] == wanted

@@ -167,3 +167,39 @@ def test_a_centre_administrator_can_moderate_their_centres_learners(learner, coh
     admin = CentreAdminMembershipFactory.create(centre=cohort.centre).user
     mark = mark_for(learner)
     assert signed_in(admin).get(url(mark)).status_code == 200
+
+
+def test_after_a_moderation_the_form_starts_at_the_current_mark(tutor, learner):
+    mark = mark_for(learner)
+    client = signed_in(tutor)
+    client.post(url(mark), override_third_point())
+    form = client.get(url(mark)).context["form"]
+    assert [form[f"point_{i}_verdict"].value() for i in range(3)] == [
+        "met",
+        "partly_met",
+        "met",
+    ]
+    again = {"point_0_verdict": "met", "point_1_verdict": "partly_met", "point_2_verdict": "met"}
+    client.post(url(mark), again)
+    newest = Moderation.objects.order_by("-created_at", "-pk")[0]
+    assert newest.decision == "overridden"
+    assert Moderation.objects.count() == 2
+
+
+def test_a_tutor_can_say_the_misconception_the_machine_found_is_not_there(tutor, learner):
+    mark = mark_for(
+        learner,
+        label="contradictory",
+        score=0.3,
+        misconception=("Complaints are always negative.", "Complaints help.", "say sorry"),
+    )
+    client = signed_in(tutor)
+    html = client.get(url(mark)).content.decode()
+    assert "Misconception the machine found" in html
+    assert '<mark class="evidence evidence-misconception">say sorry</mark>' in html
+    assert 'name="misconception_upheld"' in html
+    data = {"point_0_verdict": "met", "point_1_verdict": "partly_met", "point_2_verdict": "not_met"}
+    client.post(url(mark), data)  # the unticked box: not upheld
+    moderation = Moderation.objects.get()
+    assert (moderation.decision, moderation.label) == ("overridden", "partially_correct")
+    assert client.get(url(mark)).context["form"]["misconception_upheld"].value() is False
