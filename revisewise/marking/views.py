@@ -150,7 +150,7 @@ def answer_flag(request: HttpRequest, answer_uuid: UUID) -> HttpResponse:
         return redirect("marking:answer-detail", answer_uuid=answer.uuid)
     if not form.is_valid():
         context = {"answer": answer, "feedback": feedback, "is_owner": True, "flag_form": form}
-        return render(request, DETAIL, context, status=400)
+        return render(request, DETAIL, context)
     mark_flag_create(mark=feedback.mark, learner=learner, reason=form.cleaned_data["reason"])
     messages.success(
         request, _("Thank you: your tutor will look at this mark and you will see their verdict.")
@@ -196,5 +196,4 @@ def question_answer(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
             return redirect("marking:answer-detail", answer_uuid=answer.uuid)
     token = (form.cleaned_data.get("token") if form.is_valid() else None) or answer_token_issue()
     context = {"item": item, "form": form, "token": token, "text": form.data.get("response", "")}
-    status = 400 if form.is_bound else 200
-    return render(request, "marking/question_answer.html", context, status=status)
+    return render(request, "marking/question_answer.html", context)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from revisewise.marking.adversarial import MAX_ANSWER_CHARS
@@ -24,21 +25,28 @@ FLASHCARD_CHOICES = [
 ]
 
 
+class _AnswerLengthValidator(MaxLengthValidator):
+    """Refuse an answer over the limit, naming its length and the limit with thousands commas."""
+
+    message = _(
+        "Your answer is %(length)s characters long; the limit is %(limit)s. Shorten it to the "
+        "points the question asks for and submit it again: your text is still here."
+    )
+
+    def __call__(self, value: Any) -> None:
+        if len(value) > self.limit_value:
+            params = {"length": f"{len(value):,}", "limit": f"{self.limit_value:,}"}
+            raise forms.ValidationError(self.message, code="max_length", params=params)
+
+
 def written_response_field() -> forms.CharField:
     """Return the written-answer field: the marking engine's length limit, with clear messages.
 
     The page keeps the text on an error, so a learner over the limit loses nothing.
     """
     return forms.CharField(
-        max_length=MAX_ANSWER_CHARS,
-        error_messages={
-            "required": _("Write your answer before you submit it."),
-            "max_length": _(
-                "Your answer is %(show_value)d characters long; the limit is %(limit_value)d. "
-                "Shorten it to the points the question asks for and submit it again: your "
-                "text is still here."
-            ),
-        },
+        validators=[_AnswerLengthValidator(MAX_ANSWER_CHARS)],
+        error_messages={"required": _("Write your answer before you submit it.")},
     )
 
 
