@@ -45,6 +45,8 @@ class SimulationSettings:
     ability_mean: float = 0.4
     # The sd of one practised question's mastery reading after one review (falls as 1/sqrt(n)).
     mastery_noise: float = 0.3
+    # Practising a question raises its recall (logit scale): unpractised ones are known less.
+    practice_gain: float = 0.7
     mean_reviews: float = 2.0
     max_mocks: int = 3
     # Logit-scale shift of a whole sitting (a good or bad day), for mocks and the real test.
@@ -122,6 +124,8 @@ def _practice(
         for i in range(size):
             if rng.random() >= coverage:
                 continue
+            # Practice changes the learner: this question is now known better than unpractised ones.
+            learner.logits[o][i] += s.practice_gain
             count = 1 + _poisson(rng, s.mean_reviews - 1.0)
             noise = rng.gauss(0.0, s.mastery_noise / math.sqrt(count))
             total += min(1.0, max(0.0, learner.recall(o, i) + noise))

@@ -99,6 +99,8 @@ class ReadinessModel:
     sitting_sd: float = 0.03
     # The spread of recall between a learner's objectives (and between questions not practised).
     between_sd: float = 0.2
+    # How much less well (logit scale) a question not practised is recalled than practised ones.
+    unpractised_gap: float = 0.35
     max_mocks: int = 5
 
 
@@ -156,6 +158,15 @@ def probability_text(p: float) -> str:
     return f"{round(p * 100)}%"
 
 
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _logit(p: float) -> float:
+    p = min(0.999, max(0.001, p))
+    return math.log(p / (1.0 - p))
+
+
 def _phi(z: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
@@ -201,25 +212,29 @@ def _weights(objectives: Sequence[ObjectiveEvidence]) -> list[float]:
 def _recall(objectives: Sequence[ObjectiveEvidence], model: ReadinessModel) -> tuple[float, float]:
     """Return the mean and variance of the question-weighted recall R.
 
-    A practised objective has its Beta posterior, widened for the share of its questions not
-    practised; an objective not practised at all is the learner's typical objective, give or
-    take the spread between objectives, and the error in "typical" is shared by all of them.
+    Questions not practised are expected to be recalled less well than those practised: their
+    recall is the learner's typical objective lowered by `unpractised_gap` on the logit scale,
+    give or take `between_sd`, with the error in "typical" shared by all of them.
     """
     pooled, pooled_variance = _pooled(objectives, model)
+    unpractised_mean = _sigmoid(_logit(pooled) - model.unpractised_gap)
+    # The delta method carries the error in "typical" through the logit shift.
+    slope = unpractised_mean * (1 - unpractised_mean) / (pooled * (1 - pooled))
+    shared_variance = slope**2 * pooled_variance
     if not objectives:
-        return pooled, pooled_variance
+        return unpractised_mean, pooled_variance
     mean, variance, unpractised = 0.0, 0.0, 0.0
     for weight, objective in zip(_weights(objectives), objectives, strict=True):
-        if objective.practised_mastery is None or objective.reviews <= 0:
-            mean += weight * pooled
-            variance += (weight * model.between_sd) ** 2
-            unpractised += weight
-            continue
-        m, v = _objective_posterior(objective, model, pooled)
-        unseen = 1.0 - objective.seen_items / objective.items
-        mean += weight * m
-        variance += weight * weight * (v + (unseen * model.between_sd) ** 2)
-    return mean, variance + unpractised**2 * pooled_variance
+        seen = 0.0
+        if objective.practised_mastery is not None and objective.reviews > 0:
+            seen = objective.seen_items / objective.items
+            m, v = _objective_posterior(objective, model, pooled)
+            mean += weight * seen * m
+            variance += (weight * seen) ** 2 * v
+        mean += weight * (1.0 - seen) * unpractised_mean
+        variance += (weight * (1.0 - seen) * model.between_sd) ** 2
+        unpractised += weight * (1.0 - seen)
+    return mean, variance + unpractised**2 * shared_variance
 
 
 def _with_mocks(
