@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from revisewise.accounts.totp import totp_secret_open, totp_secret_seal
 from revisewise.core.models import PublicModel, TimeStampedModel
 
 CONTENT_AUTHORS_GROUP = "Content authors"
@@ -200,8 +201,9 @@ class TotpDevice(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
     )
-    # Base32, as authenticator apps expect; it must be readable to check codes, so not hashed.
-    secret = models.CharField(max_length=64)
+    # The base32 secret, encrypted (accounts.totp.totp_secret_seal): it must be readable to check
+    # codes, so it cannot be hashed, but a copy of the database alone does not reveal it.
+    secret_encrypted = models.CharField(max_length=255)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(null=True, blank=True)
     # Wrong codes in a row; at the limit the device refuses every code until `locked_until`.
@@ -214,3 +216,12 @@ class TotpDevice(TimeStampedModel):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def secret(self) -> str:
+        """The base32 secret, decrypted."""
+        return totp_secret_open(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = totp_secret_seal(value)

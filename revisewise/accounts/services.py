@@ -366,11 +366,11 @@ def cohort_import_learners(
 def totp_device_start(*, user: User) -> TotpDevice:
     """Give a person a new, unconfirmed authenticator secret (replacing any unconfirmed one)."""
     device, created = TotpDevice.objects.get_or_create(
-        user=user, defaults={"secret": totp.totp_new_secret()}
+        user=user, defaults={"secret_encrypted": totp.totp_secret_seal(totp.totp_new_secret())}
     )
     if not created and not device.is_confirmed:
         device.secret = totp.totp_new_secret()
-        device.save(update_fields=["secret", "updated_at"])
+        device.save(update_fields=["secret_encrypted", "updated_at"])
     return device
 
 
@@ -447,7 +447,11 @@ def accounts_seed_demo_centre(
 def totp_device_enrol_demo(*, user: User) -> str:
     """Enrol a demo person's authenticator up front, so the run command can print its secret."""
     device, _ = TotpDevice.objects.get_or_create(
-        user=user, defaults={"secret": totp.totp_new_secret(), "confirmed_at": timezone.now()}
+        user=user,
+        defaults={
+            "secret_encrypted": totp.totp_secret_seal(totp.totp_new_secret()),
+            "confirmed_at": timezone.now(),
+        },
     )
     return device.secret
 
@@ -465,3 +469,16 @@ def account_records_erase(*, user: User) -> None:
     RateLimitHit.objects.filter(key_hash=_rate_key(f"email:{user.email}")).delete()
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
     Invitation.objects.filter(accepted_by=user).update(accepted_by=None)
+
+
+def totp_devices_reseal() -> int:
+    """Re-encrypt every authenticator secret with the current SECRET_KEY; return how many.
+
+    Run after rotating the key (the old one in SECRET_KEY_FALLBACKS), then drop the old key.
+    """
+    count = 0
+    for device in TotpDevice.objects.only("pk", "secret_encrypted").iterator():
+        resealed = totp.totp_secret_reseal(device.secret_encrypted)
+        TotpDevice.objects.filter(pk=device.pk).update(secret_encrypted=resealed)
+        count += 1
+    return count

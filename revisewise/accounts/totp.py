@@ -1,4 +1,5 @@
-"""Time-based one-time passwords (RFC 6238 over RFC 4226) with the standard library only."""
+"""Time-based one-time passwords (RFC 6238 over RFC 4226) with the standard library, and the
+encryption of their secrets at rest (Fernet, with a key derived from SECRET_KEY)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import hmac
 import secrets
 import struct
 from urllib.parse import quote, urlencode
+
+from cryptography.fernet import Fernet, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -62,3 +68,34 @@ def totp_uri(*, secret: str, account: str, issuer: str = "Revisewise") -> str:
         {"secret": secret, "issuer": issuer, "digits": DIGITS, "period": STEP_SECONDS}
     )
     return f"otpauth://totp/{label}?{query}"
+
+
+def _fernet_for(secret_key: str) -> Fernet:
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"revisewise totp secrets"
+    ).derive(secret_key.encode("utf-8"))
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _fernets() -> MultiFernet:
+    # The current key encrypts; old keys (SECRET_KEY_FALLBACKS) still decrypt after a rotation.
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet([_fernet_for(key) for key in keys])
+
+
+def totp_secret_seal(secret: str) -> str:
+    """Encrypt an authenticator secret for storage, with the current SECRET_KEY."""
+    return _fernets().encrypt(secret.encode("ascii")).decode("ascii")
+
+
+def totp_secret_open(sealed: str) -> str:
+    """Decrypt a stored authenticator secret with the current or a fallback SECRET_KEY.
+
+    Raises cryptography.fernet.InvalidToken if no key opens it (the key was lost).
+    """
+    return _fernets().decrypt(sealed.encode("ascii")).decode("ascii")
+
+
+def totp_secret_reseal(sealed: str) -> str:
+    """Re-encrypt a stored secret with the current key (after rotating SECRET_KEY)."""
+    return _fernets().rotate(sealed.encode("ascii")).decode("ascii")

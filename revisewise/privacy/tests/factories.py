@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from revisewise.accounts.models import Cohort, Role, SignInAttempt, TotpDevice, User
 from revisewise.accounts.tests.factories import MembershipFactory
+from revisewise.accounts.totp import totp_secret_seal
 from revisewise.audit.models import AuditAction
 from revisewise.audit.services import audit_record
 from revisewise.llmlog.services import llm_call_record
@@ -66,7 +67,7 @@ def learner_with_history(
     SignInAttempt.objects.create(
         email=learner.email, ip_address="192.0.2.7", attempted_at=STARTED, succeeded=True
     )
-    TotpDevice.objects.create(user=learner, secret="JBSWY3DPEHPK3PXP")
+    TotpDevice.objects.create(user=learner, secret_encrypted=totp_secret_seal("JBSWY3DPEHPK3PXP"))
     audit_record(
         actor=tutor, action=AuditAction.LEARNER_VIEWED, subject=learner, centre=cohort.centre
     )
