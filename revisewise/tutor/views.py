@@ -80,7 +80,9 @@ def _ask_and_render(
             if not is_htmx:
                 return redirect(answer.conversation)
             conversation, form = answer.conversation, AskForm()
+    is_partial = is_htmx and request.method == "POST"
     context = {
+        "is_partial": is_partial,
         "form": form,
         "conversation": conversation,
         "qualification": qualification,
@@ -89,7 +91,6 @@ def _ask_and_render(
         else [],
         "past": selectors.conversation_list_for_learner(learner=_learner(request)),
     }
-    is_partial = is_htmx and request.method == "POST"
     response = render(request, TEMPLATE + ("#conversation" if is_partial else ""), context)
     if is_partial and conversation:
         response["HX-Push-Url"] = conversation.get_absolute_url()

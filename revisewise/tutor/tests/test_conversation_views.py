@@ -73,6 +73,8 @@ def test_htmx_gets_the_conversation_partial_and_its_address(learner_client, corp
     assert "Key Concepts" in html
     assert response["HX-Push-Url"] == conversation.get_absolute_url()
     assert f'hx-post="{conversation.get_absolute_url()}"' in html
+    assert 'id="tutor-past" aria-labelledby="past-heading" hx-swap-oob="true"' in html
+    assert f'href="{conversation.get_absolute_url()}" aria-current="page"' in html
 
 
 def test_it_lists_past_conversations_and_offers_a_new_one(learner_client, corpus):
@@ -106,9 +108,9 @@ def test_nobody_else_can_read_or_delete_a_learners_conversation(
     services.tutor_ask(learner=learner, question=QUESTION, qualification=corpus.service)
     conversation = Conversation.objects.get()
     people = {
-        "tutor": MembershipFactory(role=CentreRole.TUTOR, cohort=membership.cohort).user,
-        "other_centre_learner": MembershipFactory(role=CentreRole.LEARNER).user,
-        "other_centre_tutor": MembershipFactory(role=CentreRole.TUTOR).user,
+        "tutor": MembershipFactory.create(role=CentreRole.TUTOR, cohort=membership.cohort).user,
+        "other_centre_learner": MembershipFactory.create(role=CentreRole.LEARNER).user,
+        "other_centre_tutor": MembershipFactory.create(role=CentreRole.TUTOR).user,
     }
     force_login_verified(client, people[viewer])
 
