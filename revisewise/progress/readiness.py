@@ -18,7 +18,8 @@ Pure Python, no ORM; `progress.selectors` gathers the evidence. The model (docs/
    mastery estimate by precision weighting (normal approximation), so more mocks weigh more.
 4. The real test's mark X out of Q has mean Q p and variance Q^2 var(p) + Q p (1 - p) + Q^2
    sitting_sd^2; P(pass) = P(X >= pass mark) by the normal approximation with a continuity
-   correction, likewise for distinction. The predicted grade is the likeliest one.
+   correction, likewise for distinction. The predicted grade is the highest grade the learner
+   is more likely than not to reach.
 5. Without a knowledge test, readiness is about mastery only: P(R >= 0.6) for "pass" and
    P(R >= 0.8) for "distinction", Revisewise's own thresholds (not any assessment plan's).
 
@@ -131,6 +132,13 @@ class Readiness:
     reviews: int
     reasons: tuple[Reason, ...]
     boundaries: Boundaries
+    questions: int = 0
+    practised_questions: int = 0
+
+    @property
+    def is_thin(self) -> bool:
+        """Say whether under a fifth of the questions have been practised."""
+        return self.practised_questions < 0.2 * self.questions
 
     @property
     def p_pass_text(self) -> str:
@@ -274,13 +282,10 @@ def _reasons(objectives: Sequence[ObjectiveEvidence]) -> tuple[Reason, ...]:
 
 
 def _grade(p_pass: float, p_distinction: float | None, boundaries: Boundaries) -> str:
-    bands = {
-        boundaries.fail_grade: 1.0 - p_pass,
-        boundaries.pass_grade: p_pass - (p_distinction or 0.0),
-    }
-    if p_distinction is not None:
-        bands[boundaries.distinction_grade] = p_distinction
-    return max(bands, key=lambda grade: bands[grade])
+    """Return the highest grade the learner is more likely than not to reach."""
+    if p_distinction is not None and p_distinction >= 0.5:
+        return boundaries.distinction_grade
+    return boundaries.pass_grade if p_pass >= 0.5 else boundaries.fail_grade
 
 
 def readiness_predict(
@@ -307,6 +312,8 @@ def readiness_predict(
             reviews=reviews,
             reasons=_reasons(objectives),
             boundaries=boundaries,
+            questions=sum(o.items for o in objectives),
+            practised_questions=sum(o.seen_items for o in objectives),
         )
     g, q = boundaries.guess_rate, boundaries.question_count
     mean = g + (1.0 - g) * recall_mean
@@ -330,4 +337,6 @@ def readiness_predict(
         reviews=reviews,
         reasons=_reasons(objectives),
         boundaries=boundaries,
+        questions=sum(o.items for o in objectives),
+        practised_questions=sum(o.seen_items for o in objectives),
     )

@@ -128,6 +128,7 @@ def test_the_progress_page_shows_readiness(page: Page, learner):
     expect(readiness).to_contain_text("Predicted grade:")
     expect(readiness).to_contain_text("Chance of a pass:")
     expect(readiness).to_contain_text("based on mastery only")
+    expect(readiness).to_contain_text("treat it as a rough guide")
     expect(readiness.get_by_role("heading", name="Holding it down")).to_be_visible()
     readiness.scroll_into_view_if_needed()
     page.screenshot(path=f"{SCREENS}/progress-readiness.png", full_page=True)

@@ -148,3 +148,25 @@ def test_without_any_evidence_it_says_so():
 )
 def test_it_never_claims_certainty(p, text):
     assert probability_text(p) == text
+
+
+def test_it_says_when_the_evidence_is_thin():
+    thin = _predict(_objectives(0.1, seen=1, items=10))
+    broad = _predict(_objectives(0.5, seen=4, items=4))
+
+    assert (thin.practised_questions, thin.questions) == (3, 30)
+    assert thin.is_thin
+    assert not broad.is_thin
+
+
+def test_the_grade_is_the_highest_one_more_likely_than_not():
+    for mastery in (0.2, 0.45, 0.6, 0.75, 0.9):
+        readiness = _predict(_objectives(mastery))
+        expected = (
+            "Distinction"
+            if readiness.p_distinction >= 0.5
+            else "Pass"
+            if readiness.p_pass >= 0.5
+            else "Fail"
+        )
+        assert readiness.grade == expected
