@@ -28,10 +28,20 @@ class MarkingConfig(AppConfig):
                 name="marking",
                 describe=(
                     "Your written answers, the marks the marking engine gave them, the marks "
-                    "you flagged with your reasons, and your tutors' moderations of them."
+                    "you flagged with your reasons, your tutors' moderations of them, and (for "
+                    "tutors) the moderations you made."
                 ),
                 export=export,
                 erase=erase,
-                models=("marking.WrittenAnswer", "marking.MachineMark", "marking.MarkFlag"),
+                models=(
+                    "marking.WrittenAnswer",
+                    "marking.MachineMark",
+                    "marking.MarkFlag",
+                    "marking.Moderation",
+                ),
+                retained=(
+                    "A tutor's moderations of other learners' marks stay with those learners' "
+                    "records, no longer linked to the tutor."
+                ),
             )
         )

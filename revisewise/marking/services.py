@@ -482,8 +482,20 @@ def _moderation_json(moderation: Moderation) -> dict[str, Any]:
     }
 
 
-def marking_data_export(*, learner: User) -> list[dict[str, Any]]:
-    """Return the learner's written answers with their marks, flags and moderations as JSON."""
+def marking_data_export(*, learner: User) -> dict[str, list[dict[str, Any]]]:
+    """Return the person's written answers (with marks, flags, moderations) and, for a tutor,
+    the moderations they made, as JSON."""
+    made = Moderation.objects.filter(tutor=learner).select_related("mark__answer__item")
+    return {
+        "written_answers": _answers_export(learner),
+        "moderations_made": [
+            {"answer": str(m.mark.answer.uuid), **_moderation_json(m)}
+            for m in made.order_by("created_at", "pk")
+        ],
+    }
+
+
+def _answers_export(learner: User) -> list[dict[str, Any]]:
     answers = (
         WrittenAnswer.objects.filter(learner=learner)
         .select_related("item")
@@ -521,7 +533,9 @@ def marking_data_export(*, learner: User) -> list[dict[str, Any]]:
 
 
 def marking_data_erase(*, learner: User) -> None:
-    """Delete the learner's written answers, marks, flags and the moderations of those marks."""
+    """Delete the learner's written answers, marks, flags and the moderations of those marks;
+    a tutor's moderations of other learners' marks stay, no longer linked to the tutor."""
+    Moderation.objects.filter(tutor=learner).update(tutor=None)
     MarkFlag.objects.filter(learner=learner).delete()
     # Marks, their flags and moderations cascade from the answers.
     WrittenAnswer.objects.filter(learner=learner).delete()

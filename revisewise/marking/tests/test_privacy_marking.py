@@ -45,6 +45,7 @@ def test_it_registers_the_marking_models():
         "marking.WrittenAnswer",
         "marking.MachineMark",
         "marking.MarkFlag",
+        "marking.Moderation",
     }
 
 
@@ -54,7 +55,7 @@ def test_the_export_holds_answers_marks_flags_and_moderations_as_json(
     _marked_flagged_moderated(learner, tutor, written_item, submit)
     submit(other_learner, written_item, text="Someone else's answer.", token="other")
 
-    exported = json.loads(json.dumps(_entry().export(learner)))
+    exported = json.loads(json.dumps(_entry().export(learner)))["written_answers"]
 
     assert len(exported) == 1
     answer = exported[0]
@@ -89,3 +90,18 @@ def test_everything_cascades_from_the_attempt(learner, tutor, written_item, subm
 
     for model in (WrittenAnswer, MachineMark, MarkFlag, Moderation):
         assert not model.objects.exists()
+
+
+def test_a_tutors_moderations_are_exported_and_unlinked_on_erasure(
+    learner, tutor, written_item, submit
+):
+    answer = _marked_flagged_moderated(learner, tutor, written_item, submit)
+
+    exported = json.loads(json.dumps(_entry().export(tutor)))
+    _entry().erase(tutor)
+
+    assert exported["written_answers"] == []
+    assert exported["moderations_made"][0]["answer"] == str(answer.uuid)
+    moderation = Moderation.objects.get()
+    assert moderation.tutor is None
+    assert moderation.comment == "The machine was right."
