@@ -104,6 +104,12 @@ class AssignmentForm(forms.Form):
             "unit__position", "unit_id", "pk"
         )
 
+    @property
+    def chosen_item_uuids(self) -> set[str]:
+        """Return the uuids of the questions ticked in the submitted form."""
+        values = self["items"].value() if self.is_bound else None
+        return {str(value) for value in values or []}
+
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()
         if not title:

@@ -290,3 +290,14 @@ def test_the_start_button_starts_a_session_on_the_assignment(
     assert response["Location"] == reverse(
         "practice:session-item", kwargs={"session_uuid": session.uuid, "number": 1}
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_ticked_questions_stay_ticked_when_the_form_has_an_error(client, cohort, tutor, items):
+    force_login_verified(client, tutor)
+
+    response = _post(client, cohort, due_date="not a date", items=[str(items[1].uuid)])
+
+    html = response.content.decode()
+    assert f'value="{items[1].uuid}" checked' in html
+    assert f'value="{items[0].uuid}">' in html
