@@ -314,3 +314,13 @@ def test_it_counts_an_anonymous_visitor_against_the_global_budget_only(llm_serve
 def test_it_reads_retry_after_as_seconds_or_a_date(header, expected):
     response = httpx.Response(429, headers={"Retry-After": header} if header else {})
     assert client._retry_wait(response) == pytest.approx(expected)
+
+
+def test_the_server_answers_with_a_responder_once_the_script_is_used_up(llm_server):
+    llm_server.script(Reply.json("scripted"))
+    llm_server.respond_with(lambda received: Reply.json(f"echo {len(received.json['messages'])}"))
+
+    first = llm_complete(feature="test", messages=[{"role": "user", "content": "hi"}])
+    second = llm_complete(feature="test", messages=[{"role": "user", "content": "hi"}])
+
+    assert (first.content, second.content) == ("scripted", "echo 1")
