@@ -198,7 +198,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     cohorts = cohort_list_for_user(user=user)
-    return render(request, "accounts/cohort_list.html", {"cohorts": cohorts})
+    administers = any(getattr(cohort, "is_administered", False) for cohort in cohorts)
+    context = {"cohorts": cohorts, "administers": administers or user.is_superuser}
+    return render(request, "accounts/cohort_list.html", context)
 
 
 @login_required

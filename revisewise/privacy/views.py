@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revisewise.accounts.models import User
@@ -24,6 +25,13 @@ from revisewise.privacy.forms import AccountDeleteForm, AuditFilterForm
 from revisewise.privacy.registry import personal_data_entries
 
 AUDIT_PAGE_SIZE = 50
+
+
+def _period(days: int) -> str:
+    years, rest = divmod(days, 365)
+    if years and not rest:
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
 
 
 def _person(request: HttpRequest) -> User:
@@ -40,7 +48,7 @@ def notice(request: HttpRequest) -> HttpResponse:
         "entries": personal_data_entries(),
         "contact": settings.PRIVACY_CONTACT_EMAIL,
         "sign_in_days": settings.ACCOUNTS_SIGN_IN_RECORD_DAYS,
-        "audit_days": settings.AUDIT_RETENTION_DAYS,
+        "audit_period": _period(settings.AUDIT_RETENTION_DAYS),
     }
     return render(request, "privacy/notice.html", context)
 

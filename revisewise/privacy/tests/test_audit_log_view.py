@@ -101,3 +101,13 @@ def test_it_escapes_what_people_wrote_into_the_log(client, history, centre_admin
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_it_links_the_audit_log_from_a_centre_admins_cohort_list(client, history, centre_admin):
+    force_login_verified(client, centre_admin)
+    admin_page = client.get(reverse("accounts:cohort-list")).content.decode()
+    force_login_verified(client, history.tutor)
+    tutor_page = client.get(reverse("accounts:cohort-list")).content.decode()
+
+    assert f'href="{URL}"' in admin_page
+    assert f'href="{URL}"' not in tutor_page

@@ -31,6 +31,8 @@ def test_it_shows_the_privacy_notice_to_anyone(client):
     assert "Legitimate interests" in page
     assert settings.PRIVACY_CONTACT_EMAIL in page
     assert "Information Commissioner" in page
+    assert "Sign-in attempts (time, network address, whether it worked): 30 days" in page
+    assert "learners' records: 6 years, for the centre" in page
     # Every registered entry says what it keeps, and what stays after deletion is listed.
     assert "Your practice sessions and every answer you gave" in page
     assert "replaced by a code that cannot be traced back to you" in page
