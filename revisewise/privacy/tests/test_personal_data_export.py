@@ -4,9 +4,13 @@ import json
 
 import pytest
 
+from revisewise.accounts.models import User
+from revisewise.accounts.tests.factories import UserFactory
 from revisewise.audit.models import AuditAction, AuditEvent
+from revisewise.practice.models import Attempt
 from revisewise.privacy.services import (
     EXPORT_SCHEMA_VERSION,
+    account_delete,
     personal_data_export,
     personal_data_summary,
 )
@@ -88,3 +92,28 @@ def test_it_summarises_the_export_in_readable_tables(history):
     assert ANSWER in attempts.rows[0]
     account = summary[0]
     assert ("Email", history.learner.email) in account.facts
+
+
+def test_it_exports_and_deletes_a_person_with_no_records(db):
+
+    person = UserFactory.create()
+
+    export = personal_data_export(user=person)
+    json.dumps(export)
+    account_delete(user=person, confirm_password="correct-horse-battery-staple")
+
+    assert export["memberships"] == []
+    assert not User.objects.filter(pk=person.pk).exists()
+    # Someone studying alone has no centre: the events are kept with no centre.
+    assert AuditEvent.objects.filter(centre__isnull=True).count() == 2
+
+
+def test_it_deletes_a_tutor_and_keeps_their_learners_records(history):
+
+    account_delete(user=history.tutor, confirm_password="correct-horse-battery-staple")
+
+    assert Attempt.objects.filter(learner=history.learner).count() == 1
+    viewed = AuditEvent.objects.get(action=AuditAction.LEARNER_VIEWED)
+    assert viewed.actor is None
+    assert viewed.actor_label.startswith("deleted-person-")
+    assert viewed.subject == history.learner
