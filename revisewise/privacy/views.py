@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revisewise.accounts.models import User
@@ -53,6 +54,7 @@ def notice(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/notice.html", context)
 
 
+@never_cache
 @login_required
 @require_GET
 def my_data(request: HttpRequest) -> HttpResponse:
@@ -99,6 +101,7 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/account_deleted.html")
 
 
+@never_cache
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:

@@ -60,6 +60,8 @@ def test_it_summarises_the_learners_own_data(learner_client, history):
     assert ANSWER in page
     assert history.cohort.name in page
     assert 'action="/privacy/my-data/download/"' in page
+    # Personal data is never kept by a shared computer's browser cache.
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_it_downloads_the_learners_data_as_json_and_logs_it(learner_client, history):
