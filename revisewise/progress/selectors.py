@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
@@ -228,11 +228,16 @@ def readiness_from_report(
         )
         for key, mastery in groups.items()
     ]
-    return readiness_predict(
+    readiness = readiness_predict(
         objectives=evidence,
         mocks=[MockEvidence(percent=m.percent, finished_at=m.finished_at) for m in mocks],
         boundaries=boundaries,
     )
+    # Count every question, linked to an objective or not, as the mastery figures do.
+    whole = next(iter(report.by_qualification.values()), None)
+    if whole is None:
+        return readiness
+    return replace(readiness, questions=whole.items, practised_questions=whole.seen_items)
 
 
 # Readiness reads mastery a week ahead: what survives, not the recall of a question answered a

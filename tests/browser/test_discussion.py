@@ -16,7 +16,7 @@ from revisewise.accounts.tests.factories import UserFactory
 from revisewise.content.models import Unit
 from revisewise.discussion.models import DiscussionAnswer, DiscussionMark
 from revisewise.marking.engine import get_engine
-from revisewise.practice.models import Item
+from revisewise.practice.models import LEARNER_VISIBLE_STATUSES, Item
 from revisewise.scheduling.services import card_review_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
@@ -128,7 +128,10 @@ def test_the_progress_page_shows_readiness(page: Page, learner):
     expect(readiness).to_contain_text("Predicted grade:")
     expect(readiness).to_contain_text("Chance of a pass:")
     expect(readiness).to_contain_text("based on mastery only")
-    expect(readiness).to_contain_text("treat it as a rough guide")
+    total = Item.objects.filter(
+        qualification=unit.qualification, status__in=LEARNER_VISIBLE_STATUSES
+    ).count()
+    expect(readiness).to_contain_text(f"Based on only 6 of {total} questions practised")
     expect(readiness.get_by_role("heading", name="Holding it down")).to_be_visible()
     readiness.scroll_into_view_if_needed()
     page.screenshot(path=f"{SCREENS}/progress-readiness.png", full_page=True)
