@@ -55,8 +55,11 @@ def _run(args: list[str], env: dict[str, str]) -> str:
 
 
 def _statuses(database: Path) -> dict[int, str]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as connection:
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    try:
         return dict(connection.execute("SELECT id, status FROM marking_writtenanswer"))
+    finally:
+        connection.close()
 
 
 def _wait_for_marking(database: Path, worker: subprocess.Popen[bytes]) -> int:
