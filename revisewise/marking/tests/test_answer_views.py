@@ -62,6 +62,7 @@ def test_a_tutor_sees_the_answer_read_only_and_the_view_is_audited(
     html = client.get(_url("answer-detail", answer)).content.decode()
 
     assert "as their tutor" in html
+    assert "The learner's answer" in html
     assert 'action="' + _url("answer-flag", answer) not in html
     event = AuditEvent.objects.get(action=AuditAction.ANSWER_VIEWED)
     assert (event.actor, event.subject) == (tutor, learner)
