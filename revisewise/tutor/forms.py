@@ -13,3 +13,9 @@ class AskForm(forms.Form):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "question-hint"}),
     )
+
+
+class DraftItemsForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("How many questions to draft"), min_value=1, max_value=10, initial=5
+    )

@@ -12,10 +12,12 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Max
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
 from revisewise.accounts.models import User
+from revisewise.accounts.selectors import user_is_content_author
 from revisewise.content.models import ContentItem, Qualification, Unit
 from revisewise.practice.models import LEARNER_VISIBLE_STATUSES, Item
 from revisewise.tutor.models import Conversation, Message, Passage
@@ -160,3 +162,10 @@ def tutor_data_export_for_learner(*, learner: User) -> list[dict[str, Any]]:
         }
         for conversation in conversations.order_by("created_at", "pk")
     ]
+
+
+def unit_get_for_author(*, author: User, unit_uuid: UUID) -> Unit:
+    """Return a unit for a content author to draft questions for; 404 for anyone else."""
+    if not user_is_content_author(user=author):
+        raise Http404
+    return get_object_or_404(Unit.objects.select_related("qualification"), uuid=unit_uuid)

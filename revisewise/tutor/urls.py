@@ -14,5 +14,6 @@ urlpatterns = [
         views.conversation_delete,
         name="conversation-delete",
     ),
+    path("authoring/units/<uuid:unit_uuid>/draft-items/", views.draft_items, name="draft-items"),
     path("<slug:qualification_slug>/", views.ask, name="ask-qualification"),
 ]

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from revisewise.accounts.models import User
 from revisewise.content.models import Qualification
-from revisewise.tutor import selectors, services
-from revisewise.tutor.forms import AskForm
+from revisewise.core.llm.client import llm_is_configured
+from revisewise.tutor import authoring, selectors, services
+from revisewise.tutor.forms import AskForm, DraftItemsForm
 from revisewise.tutor.models import Conversation
 
 TEMPLATE = "tutor/ask.html"
@@ -96,3 +97,22 @@ def _ask_and_render(
         response["HX-Push-Url"] = conversation.get_absolute_url()
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+def draft_items(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+    """Let a content author ask the AI model for draft questions on a unit (drafts only)."""
+    unit = selectors.unit_get_for_author(author=_learner(request), unit_uuid=unit_uuid)
+    form = DraftItemsForm(request.POST if request.method == "POST" else None)
+    result = None
+    if form.is_valid():
+        result = authoring.items_draft_with_llm(
+            author=_learner(request), unit=unit, count=form.cleaned_data["count"]
+        )
+    context = {
+        "unit": unit,
+        "form": form,
+        "result": result,
+        "is_configured": llm_is_configured(),
+    }
+    return render(request, "tutor/draft_items.html", context)

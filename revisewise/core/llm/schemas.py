@@ -82,3 +82,19 @@ class GroundedReply(BaseModel):
 
     refused: bool
     points: list[GroundedPoint] = Field(max_length=8)
+
+
+class DraftItem(BaseModel):
+    """One single-answer practice question a model drafts, with the evidence it rests on."""
+
+    question: str = Field(max_length=400)
+    answer: str = Field(max_length=200)
+    distractors: list[str] = Field(min_length=3, max_length=3)
+    source: str = Field(max_length=40)
+    evidence: str = Field(max_length=600)
+
+
+class DraftItems(BaseModel):
+    """The JSON the item-drafting prompt asks for."""
+
+    items: list[DraftItem] = Field(max_length=10)
