@@ -376,3 +376,37 @@ def test_the_polled_panel_and_the_page_use_a_fixed_number_of_queries(
     # ... and for a marked answer its newest moderation and the learner's flag.
     with django_assert_num_queries(6):
         client.get(_url("answer-detail", marked))
+
+
+def test_a_written_item_in_a_practice_session_shows_the_marking_panel(
+    client, learner, written_item, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from revisewise.practice.models import PracticeSession
+
+    session = PracticeSession.objects.create(
+        learner=learner,
+        scope="unit",
+        unit=written_item.unit,
+        item_order=[str(written_item.uuid)],
+        started_at=timezone.now(),
+    )
+    kwargs = {"session_uuid": session.uuid, "number": 1}
+    force_login_verified(client, learner)
+    page = client.get(reverse("practice:session-item", kwargs=kwargs)).content.decode()
+    token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("practice:answer-submit", kwargs=kwargs),
+            {"response": GOOD_WRITTEN_ANSWER, "token": token},
+        )
+    html = client.get(reverse("practice:session-item", kwargs=kwargs)).content.decode()
+
+    answer = WrittenAnswer.objects.get()
+    assert answer.status == MarkingStatus.MARKED
+    assert "Mark and feedback" in html
+    assert '<ol class="marking-points">' in html
+    assert f'href="{_url("answer-detail", answer)}"' in html
+    assert 'id="next-link"' in html
