@@ -42,18 +42,36 @@ def to_3way(label: str) -> str:
 
 
 def request_for(example: Example) -> MarkingRequest:
+    """Build the request a written item would send: points and misconceptions when the row has
+    them (as in revisewise/marking/eval/), else the references alone (SemEval, SAF)."""
+    if not example.marking_points:
+        return MarkingRequest(
+            question=example.question, answer=example.answer, reference_answers=example.references
+        )
     return MarkingRequest(
-        question=example.question, answer=example.answer, reference_answers=example.references
+        question=example.question,
+        answer=example.answer,
+        marking_points=example.marking_points,
+        reference_answers=example.given_references,
+        misconceptions=example.misconceptions,
+        model_answer=example.model_answer,
     )
 
 
 def evaluate_dataset(
-    path: Path, *, limit: int | None = None, engine: MarkingEngine | None = None
+    path: Path,
+    *,
+    limit: int | None = None,
+    engine: MarkingEngine | None = None,
+    split: str | None = None,
 ) -> Evaluation:
-    """Mark every answer in a JSONL file and compare with its human labels."""
+    """Mark every answer in a JSONL file (or one `split` of it) and compare with human labels."""
     from sklearn.metrics import accuracy_score, f1_score
 
-    examples = read_jsonl(path)[:limit] if limit else read_jsonl(path)
+    examples = read_jsonl(path)
+    if split:
+        examples = [e for e in examples if e.split == split]
+    examples = examples[:limit] if limit else examples
     started = time.perf_counter()
     engine = engine or get_engine()
     engine.warm()

@@ -14,7 +14,7 @@ from revisewise.marking import text as t
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from revisewise.marking.model import Embedder
+    from revisewise.marking.model import Embedder, Encoded
 
 FEATURE_NAMES: tuple[str, ...] = (
     "uni_p",
@@ -52,6 +52,11 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
+# Soft alignment compares at most this many of the answer's content words (the first ones): each
+# new word costs a slot in the encoder batch, and paragraph answers would otherwise dominate.
+MAX_ALIGN_WORDS = 120
+
+
 def _prf(answer: list[str], reference: list[str]) -> tuple[float, float, float]:
     if not answer or not reference:
         return 0.0, 0.0, 0.0
@@ -73,7 +78,9 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def _soft(a: NDArray[np.float32], b: NDArray[np.float32]) -> tuple[float, float, float, float]:
+def _soft(
+    a: NDArray[np.float32], b: NDArray[np.float32], *, cardinality: bool = True
+) -> tuple[float, float, float, float]:
     """Return soft precision, recall, F1 and soft cardinality ratio between two word sets."""
     if a.shape[0] == 0 or b.shape[0] == 0:
         return 0.0, 0.0, 0.0, 0.0
@@ -81,62 +88,140 @@ def _soft(a: NDArray[np.float32], b: NDArray[np.float32]) -> tuple[float, float,
     p = float(sims.max(axis=1).mean())
     r = float(sims.max(axis=0).mean())
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f, _soft_cardinality(a, b)
-
-
-def _card(m: NDArray[np.float32]) -> float:
-    sims = np.clip(m @ m.T, 0.0, 1.0) ** 2
-    return float((1.0 / sims.sum(axis=1)).sum())
+    return p, r, f, (_soft_cardinality(a, b) if cardinality else 0.0)
 
 
 def _soft_cardinality(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
-    ca, cb = _card(a), _card(b)
-    cu = _card(np.vstack([a, b]))
+    # One similarity matrix of the union gives all three cardinalities (its blocks are a's, b's).
+    union = np.vstack([a, b])
+    sims = np.clip(union @ union.T, 0.0, 1.0) ** 2
+    n = a.shape[0]
+    ca = float((1.0 / sims[:n, :n].sum(axis=1)).sum())
+    cb = float((1.0 / sims[n:, n:].sum(axis=1)).sum())
+    cu = float((1.0 / sims.sum(axis=1)).sum())
     inter = ca + cb - cu
     return max(0.0, inter) / cb if cb else 0.0
 
 
+ALIGNED = 0.7  # a word counts as aligned when its best cosine to the other side reaches this
+EXTRA_FEATURES: tuple[str, ...] = (
+    "align_cov",
+    "align_cov_dem",
+    "align_prec_dem",
+    "ref_clause_cov_mean",
+    "ref_clause_cov_min",
+    "cos_spread",
+    "len_ratio_log",
+    "neg_diff",
+)
+ALL_FEATURES: tuple[str, ...] = FEATURE_NAMES + EXTRA_FEATURES
+MAX_REF_CLAUSES = 12
+# The features the shipped classifier uses (chosen by grouped cross-validation, docs/marking.md).
+CLASSIFIER_FEATURES: tuple[str, ...] = ALL_FEATURES
+# Features taken from the most similar reference rather than the maximum over references.
+BEST_REFERENCE_ONLY = frozenset(
+    {"len_ratio", "neg_ref", "neg_mismatch", "antonym_hits", "len_ratio_log", "neg_diff"}
+)
+
+
 def texts_to_embed(question: str, references: tuple[str, ...], answer: str) -> list[str]:
-    """Return every text the features need embedded, so one batch call serves an answer."""
-    q_stems = set(t.stems(t.content_words(question)))
-    out = [answer, question, *references]
-    out.append(" ".join(t.demote(t.content_words(answer), q_stems)))
-    for ref in references:
-        out.append(" ".join(t.demote(t.content_words(ref), q_stems)))
-    for piece in (answer, *references):
-        out.extend(t.content_words(piece))
-    out.extend(span.text for span in t.clauses(answer))
-    return [x for x in out if x]
+    """Return every text the features need encoded (one encoder pass each, then cached)."""
+    return [x for x in (answer, question, *references) if x]
+
+
+def _words(encoded: Encoded, limit: int | None = None) -> list[tuple[str, int, int]]:
+    spans = t.content_word_spans(encoded.text)
+    return spans[:limit] if limit else spans
+
+
+def _demoted(spans: list[tuple[str, int, int]], q_stems: set[str]) -> list[tuple[str, int, int]]:
+    return [w for w in spans if t.stem(w[0]) not in q_stems]
+
+
+def _matrix(encoded: Encoded, spans: list[tuple[str, int, int]]) -> NDArray[np.float32]:
+    return encoded.word_matrix([(s, e) for _, s, e in spans])
+
+
+def _pooled(encoded: Encoded, spans: list[tuple[str, int, int]]) -> NDArray[np.float32] | None:
+    return encoded.pool([(s, e) for _, s, e in spans]) if spans else None
+
+
+def _aligned(a: NDArray[np.float32], b: NDArray[np.float32]) -> tuple[float, float]:
+    """Return the share of b's words aligned to some word of a, and of a's words aligned to b."""
+    if a.shape[0] == 0 or b.shape[0] == 0:
+        return 0.0, 0.0
+    sims = a @ b.T
+    return float((sims.max(axis=0) >= ALIGNED).mean()), float((sims.max(axis=1) >= ALIGNED).mean())
 
 
 def extract(
     question: str, references: tuple[str, ...], answer: str, embedder: Embedder
 ) -> NDArray[np.float64]:
-    """Return the feature vector (ordered as FEATURE_NAMES) for one answer."""
-    embedder.prefetch(texts_to_embed(question, references, answer))
+    """Return the full feature vector (ordered as ALL_FEATURES) for one answer."""
+    encoded = embedder.encode(texts_to_embed(question, references, answer))
+    a_enc, q_enc = encoded[answer], encoded[question] if question else None
+    refs = [encoded[r] for r in references]
+    return extract_encoded(q_enc, refs, a_enc, answer_clause_spans(answer))
+
+
+def answer_clause_spans(answer: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of the answer's clauses compared with the reference's clauses."""
+    return [(s.start, s.end) for s in t.clauses(answer)][: MAX_REF_CLAUSES * 2]
+
+
+def extract_encoded(
+    q_enc: Encoded | None,
+    refs: list[Encoded],
+    a_enc: Encoded,
+    answer_spans: list[tuple[int, int]],
+) -> NDArray[np.float64]:
+    """Return the full feature vector from already encoded question, references and answer."""
+    question = q_enc.text if q_enc is not None else ""
+    answer = a_enc.text
     q_stems = set(t.stems(t.content_words(question)))
+    a_spans = _words(a_enc, MAX_ALIGN_WORDS)
     a_words = t.content_words(answer)
     a_dem = t.demote(a_words, q_stems)
     a_all = t.stems(t.words(answer))
-    a_vec = embedder.vector(answer)
-    a_dem_vec = embedder.vector(" ".join(a_dem))
-    q_vec = embedder.vector(question)
+    a_vec = a_enc.vector
+    a_dem_spans = _demoted(a_spans, q_stems)
+    a_dem_vec = _pooled(a_enc, a_dem_spans)
+    q_vec = q_enc.vector if q_enc is not None else None
     a_grams = _char_grams(answer)
-    a_mat, a_dem_mat = embedder.matrix(a_words), embedder.matrix(a_dem)
+    a_mat, a_dem_mat = _matrix(a_enc, a_spans), _matrix(a_enc, a_dem_spans)
+    a_clause_vecs = (
+        np.stack([a_enc.span_vector(s, e) for s, e in answer_spans])
+        if answer_spans
+        else a_vec.reshape(1, -1)
+    )
+    neg_a = t.negation_count(answer)
     rows: list[list[float]] = []
-    for ref in references:
-        r_words = t.content_words(ref)
-        r_dem = t.demote(r_words, q_stems)
+    for r_enc in refs:
+        ref = r_enc.text
+        r_spans = _words(r_enc)
+        r_words = [w for w, _, _ in r_spans]
+        r_dem_spans = _demoted(r_spans, q_stems)
+        r_dem = [w for w, _, _ in r_dem_spans]
         up, ur, uf = _prf(t.stems(a_words), t.stems(r_words))
         dp, dr, df = _prf(t.stems(a_dem), t.stems(r_dem))
         bp, br, bf = _prf(_bigrams(a_all), _bigrams(t.stems(t.words(ref))))
-        sp, sr, sf, _ = _soft(a_mat, embedder.matrix(r_words))
-        r_dem_mat = embedder.matrix(r_dem)
+        r_mat = _matrix(r_enc, r_spans)
+        sp, sr, sf, _ = _soft(a_mat, r_mat, cardinality=False)
+        r_dem_mat = _matrix(r_enc, r_dem_spans)
         dsp, dsr, dsf, card = _soft(a_dem_mat, r_dem_mat)
-        cos = _cos(a_vec, embedder.vector(ref))
-        cos_dem = _cos(a_dem_vec, embedder.vector(" ".join(r_dem)))
-        cos_q = _cos(embedder.vector(ref), q_vec)
-        neg_a, neg_r = t.negation_count(answer), t.negation_count(ref)
+        cos = _cos(a_vec, r_enc.vector)
+        cos_dem = _cos(a_dem_vec, _pooled(r_enc, r_dem_spans))
+        cos_q = _cos(r_enc.vector, q_vec)
+        neg_r = t.negation_count(ref)
+        cov, _ = _aligned(a_mat, r_mat)
+        cov_dem, prec_dem = _aligned(a_dem_mat, r_dem_mat)
+        r_clauses = t.clauses(ref)[:MAX_REF_CLAUSES]
+        if r_clauses:
+            r_clause_vecs = np.stack([r_enc.span_vector(c.start, c.end) for c in r_clauses])
+            best = (r_clause_vecs @ a_clause_vecs.T).max(axis=1)
+            clause_mean, clause_min = float(best.mean()), float(best.min())
+        else:
+            clause_mean = clause_min = cos
         rows.append(
             [
                 up,
@@ -164,23 +249,34 @@ def extract(
                 math.log1p(len(t.words(answer))),
                 math.log1p(len(a_words)),
                 len(a_words) / max(1, len(r_words)),
-                math.log(len(references)),
+                math.log(len(refs)),
                 min(neg_a, 3),
                 min(neg_r, 3),
                 float((neg_a > 0) != (neg_r > 0)),
                 _antonym_hits(t.words(answer), t.words(ref)),
                 _overlap(t.stems(a_words), q_stems),
                 len(a_dem) / max(1, len(a_words)),
+                cov,
+                cov_dem,
+                prec_dem,
+                clause_mean,
+                clause_min,
+                0.0,
+                math.log((1 + len(a_words)) / (1 + len(r_words))),
+                float(min(neg_a, 3) - min(neg_r, 3)),
             ]
         )
     matrix = np.asarray(rows, dtype=np.float64)
-    best = int(np.argmax(matrix[:, FEATURE_NAMES.index("cos_max")]))
+    best_ref = int(np.argmax(matrix[:, ALL_FEATURES.index("cos_max")]))
     vector = matrix.max(axis=0)
-    for i, name in enumerate(FEATURE_NAMES):
-        if name in ("len_ratio", "neg_ref", "neg_mismatch", "antonym_hits"):
-            vector[i] = matrix[best, i]
+    for i, name in enumerate(ALL_FEATURES):
+        if name in BEST_REFERENCE_ONLY:
+            vector[i] = matrix[best_ref, i]
         elif name == "cos_mean":
             vector[i] = matrix[:, i].mean()
+    vector[ALL_FEATURES.index("cos_spread")] = (
+        vector[ALL_FEATURES.index("cos_max")] - vector[ALL_FEATURES.index("cos_mean")]
+    )
     return vector
 
 

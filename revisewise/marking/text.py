@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -121,6 +122,7 @@ _SUFFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """Strip a common English suffix: a small, deterministic stand-in for a Porter stemmer."""
     if len(word) <= 3 or word.isdigit():
@@ -141,6 +143,16 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Return the lower-case words of `text`."""
     return [w.lower() for w in WORD_RE.findall(text)]
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """Return each lower-case word of `text` with its character offsets."""
+    return [(m.group().lower(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+
+
+def content_word_spans(text: str) -> list[tuple[str, int, int]]:
+    """Return the content words (not stopwords or negations) of `text` with their offsets."""
+    return [w for w in word_spans(text) if w[0] not in STOPWORDS and w[0] not in NEGATIONS]
 
 
 def content_words(text: str) -> list[str]:
@@ -182,6 +194,43 @@ def clauses(text: str) -> list[Span]:
             for piece in pieces:
                 _add_span(spans, text, match.start() + piece.start(), match.start() + piece.end())
     return spans
+
+
+def capped_clauses(text: str, limit: int) -> list[Span]:
+    """Return at most `limit` spans that still cover every sentence of the answer.
+
+    Short answers get every sentence and comma clause (as `clauses`). When that is too many,
+    comma clauses are kept for the earliest sentences only while they fit; when the sentences
+    alone are too many, neighbouring sentences are joined into windows, so evidence anywhere in a
+    long answer can still be quoted and the work per answer stays bounded.
+    """
+    spans = clauses(text)
+    if len(spans) <= limit:
+        return spans
+    sentences: list[Span] = []
+    for match in CLAUSE_RE.finditer(text):
+        _add_span(sentences, text, match.start(), match.end())
+    if len(sentences) > limit:
+        size = -(-len(sentences) // limit)
+        windows: list[Span] = []
+        for i in range(0, len(sentences), size):
+            group = sentences[i : i + size]
+            start, end = group[0].start, group[-1].end
+            windows.append(Span(start, end, text[start:end]))
+        return windows
+    kept: list[Span] = []
+    budget = limit - len(sentences)
+    for sentence in sentences:
+        kept.append(sentence)
+        pieces = [
+            s
+            for s in spans
+            if sentence.start <= s.start and s.end <= sentence.end and s != sentence
+        ]
+        if pieces and len(pieces) <= budget:
+            kept.extend(pieces)
+            budget -= len(pieces)
+    return kept
 
 
 def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:

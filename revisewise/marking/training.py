@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +12,7 @@ import numpy as np
 
 from revisewise.marking import features
 from revisewise.marking.model import CLASSIFIER_PATH, MANIFEST_PATH, Embedder
+from revisewise.marking.types import Misconception
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -25,7 +24,6 @@ SEED = 20130614
 # Chosen by grouped cross-validation (docs/marking.md): "correct" when P(correct) reaches this,
 # which suits macro-F1 better than the arg-max over the three classes.
 CORRECT_THRESHOLD = 0.4
-CACHE_DIR = Path(os.environ.get("MARKING_CACHE_DIR", "/tmp/revisewise-marking-cache"))
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,12 @@ class Example:
     answer: str
     label_3way: str | None
     label_2way: str | None
+    # Product-shaped rows (revisewise/marking/eval/) also carry what a written item carries.
+    marking_points: tuple[str, ...] = ()
+    model_answer: str | None = None
+    misconceptions: tuple[Misconception, ...] = ()
+    given_references: tuple[str, ...] = ()
+    split: str = ""
 
 
 def read_jsonl(path: Path) -> list[Example]:
@@ -49,8 +53,15 @@ def read_jsonl(path: Path) -> list[Example]:
                 continue
             row = json.loads(line)
             question = str(row.get("question") or "")
-            refs = tuple(str(r) for r in (row.get("reference_answers") or []) if str(r).strip())
-            refs = refs or tuple(str(p) for p in row.get("marking_points") or ()) or (question,)
+            given = tuple(str(r) for r in (row.get("reference_answers") or []) if str(r).strip())
+            points = tuple(str(p) for p in row.get("marking_points") or () if str(p).strip())
+            misconceptions = tuple(
+                Misconception(statement=str(m["statement"]), correction=str(m["correction"]))
+                for m in row.get("misconceptions") or ()
+            )
+            # The same fallback as MarkingRequest.references: references, points, model answer.
+            model_answer = str(row.get("model_answer") or "") or None
+            refs = given or ((" ".join(points),) if points else ()) or (model_answer or question,)
             out.append(
                 Example(
                     dataset=str(row.get("dataset") or path.parent.name),
@@ -61,6 +72,11 @@ def read_jsonl(path: Path) -> list[Example]:
                     answer=str(row.get("answer") or ""),
                     label_3way=row.get("label_3way"),
                     label_2way=row.get("label_2way") or _saf_2way(row),
+                    marking_points=points,
+                    model_answer=model_answer,
+                    misconceptions=misconceptions,
+                    given_references=given,
+                    split=str(row.get("split") or ""),
                 )
             )
     return out
@@ -79,19 +95,31 @@ def file_sha256(path: Path) -> str:
 
 
 def feature_table(examples: list[Example], embedder: Embedder) -> NDArray[np.float64]:
-    """Return one feature row per example, reusing an embedding cache kept outside the repo."""
-    cache_file = CACHE_DIR / (hashlib.sha1(embedder.model_name.encode()).hexdigest() + ".pkl")
-    if cache_file.exists():
-        embedder.cache.update(pickle.loads(cache_file.read_bytes()))
-    texts: list[str] = []
-    for ex in examples:
-        texts.extend(features.texts_to_embed(ex.question, ex.references, ex.answer))
-    embedder.prefetch(texts)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    cache_file.write_bytes(pickle.dumps(dict(embedder.cache)))
-    return np.stack(
-        [features.extract(ex.question, ex.references, ex.answer, embedder) for ex in examples]
-    )
+    """Return one full feature row (ALL_FEATURES) per example.
+
+    Each distinct text is encoded once, in length-sorted batches; the encodings of one question's
+    texts are dropped once its answers are done, so memory stays small.
+    """
+    embedder.cache_limit = max(embedder.cache_limit, 4_096)
+    by_question: dict[str, list[int]] = {}
+    for i, ex in enumerate(examples):
+        by_question.setdefault(ex.question_id + "\x00" + ex.question, []).append(i)
+    rows: list[NDArray[np.float64] | None] = [None] * len(examples)
+    for indices in by_question.values():
+        texts: list[str] = []
+        for i in indices:
+            ex = examples[i]
+            texts.extend(features.texts_to_embed(ex.question, ex.references, ex.answer))
+        embedder.encode(texts)
+        for i in indices:
+            ex = examples[i]
+            rows[i] = features.extract(ex.question, ex.references, ex.answer, embedder)
+    return np.stack([r for r in rows if r is not None])
+
+
+def select(x: NDArray[np.float64], names: tuple[str, ...]) -> NDArray[np.float64]:
+    """Return the columns of a full feature table that a classifier uses, in its order."""
+    return x[:, [features.ALL_FEATURES.index(n) for n in names]]
 
 
 def make_classifier(kind: str) -> Any:
@@ -156,7 +184,7 @@ def train_and_save(
     paths = [data_dir / name for name in TRAINING_FILES]
     examples = [ex for path in paths for ex in read_jsonl(path)]
     embedder = Embedder()
-    x = feature_table(examples, embedder)
+    x = select(feature_table(examples, embedder), features.CLASSIFIER_FEATURES)
     y = np.asarray([ex.label_3way for ex in examples])
     model = make_classifier(kind).fit(x, y)
     joblib.dump(model, CLASSIFIER_PATH, compress=3)
@@ -165,10 +193,79 @@ def train_and_save(
         "classifier": kind,
         "seed": SEED,
         "correct_threshold": CORRECT_THRESHOLD,
-        "features": list(features.FEATURE_NAMES),
+        "features": list(features.CLASSIFIER_FEATURES),
+        "classifier_sha256": file_sha256(CLASSIFIER_PATH),
         "training_files": {str(p.relative_to(data_dir)): file_sha256(p) for p in paths},
         "n_examples": len(examples),
         "embedding_model": Path(embedder.model_name).name,
     }
     MANIFEST_PATH.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+@dataclass(frozen=True)
+class CvScores:
+    """Grouped cross-validation macro-F1 (3-way, 2-way) for the three unseen-data estimates."""
+
+    scientsbank_by_question: tuple[float, float]
+    beetle_by_question: tuple[float, float]
+    scientsbank_by_module: tuple[float, float]
+
+
+def decide(proba: NDArray[np.float64], threshold: float) -> NDArray[np.str_]:
+    """Apply the engine's rule: correct when P(correct) >= threshold, else the likelier other."""
+    other = np.where(proba[:, 1] > proba[:, 2], "contradictory", "incorrect")
+    return np.where(proba[:, 0] >= threshold, "correct", other)
+
+
+def _f1s(gold: NDArray[np.str_], predicted: NDArray[np.str_]) -> tuple[float, float]:
+    from sklearn.metrics import f1_score
+
+    gold2 = np.where(gold == "correct", "correct", "incorrect")
+    pred2 = np.where(predicted == "correct", "correct", "incorrect")
+    return (
+        round(float(f1_score(gold, predicted, average="macro")), 4),
+        round(float(f1_score(gold2, pred2, average="macro")), 4),
+    )
+
+
+def out_of_fold(
+    x: NDArray[np.float64], examples: list[Example], kind: str, folds: int = 5
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return out-of-fold probabilities grouped by question, and by SciEntsBank module."""
+    y = np.asarray([ex.label_3way for ex in examples])
+    groups = np.asarray([ex.question_id for ex in examples])
+    by_question = grouped_cv(x, y, groups, kind, folds)
+    by_module = np.zeros_like(by_question)
+    modules = np.asarray([ex.module if ex.dataset == "scientsbank" else "" for ex in examples])
+    for module in sorted(set(modules) - {""}):
+        test = modules == module
+        model = make_classifier(kind).fit(x[~test], y[~test])
+        by_module[test] = _ordered(model, model.predict_proba(x[test]))
+    return by_question, by_module
+
+
+def cv_scores(
+    by_question: NDArray[np.float64],
+    by_module: NDArray[np.float64],
+    examples: list[Example],
+    threshold: float,
+) -> CvScores:
+    y = np.asarray([ex.label_3way for ex in examples])
+    seb = np.asarray([ex.dataset == "scientsbank" for ex in examples])
+    q_pred, m_pred = decide(by_question, threshold), decide(by_module, threshold)
+    return CvScores(
+        scientsbank_by_question=_f1s(y[seb], q_pred[seb]),
+        beetle_by_question=_f1s(y[~seb], q_pred[~seb]),
+        scientsbank_by_module=_f1s(y[seb], m_pred[seb]),
+    )
+
+
+def cross_validate(
+    *, data_dir: Path = DEFAULT_DATA_DIR, kind: str = "ensemble", thresholds: tuple[float, ...]
+) -> dict[float, CvScores]:
+    """Return grouped cross-validation estimates (docs/marking.md) for each threshold."""
+    examples = [ex for name in TRAINING_FILES for ex in read_jsonl(data_dir / name)]
+    x = select(feature_table(examples, Embedder()), features.CLASSIFIER_FEATURES)
+    by_question, by_module = out_of_fold(x, examples, kind)
+    return {th: cv_scores(by_question, by_module, examples, th) for th in thresholds}

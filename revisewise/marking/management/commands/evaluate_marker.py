@@ -20,12 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("--dataset", required=True, type=Path, help="a .jsonl file")
         parser.add_argument("--json", action="store_true", help="end with one JSON line")
         parser.add_argument("--limit", type=int, default=None, help="mark only the first N")
+        parser.add_argument(
+            "--split", default=None, help='mark only rows whose "split" field is this, e.g. test'
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["dataset"]
         if not path.is_file():
             raise CommandError(f"No such dataset file: {path}")
-        result = evaluate_dataset(path, limit=options["limit"])
+        result = evaluate_dataset(path, limit=options["limit"], split=options["split"])
+        if result.n == 0:
+            raise CommandError(f"No answers to mark in {path} (split {options['split']!r}).")
         data = result.as_dict()
         data["seen_in_training"] = _seen_in_training(path)
         if data["seen_in_training"]:
