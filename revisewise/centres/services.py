@@ -214,9 +214,9 @@ def centres_seed_demo_history(*, now: datetime) -> DemoHistory:
     if cohort is None or cohort.qualification is None:
         return DemoHistory(0, 0, 0)
     items = list(
-        Item.objects.filter(
-            qualification=cohort.qualification, status__in=LEARNER_VISIBLE_STATUSES
-        ).exclude(item_type=ItemType.WRITTEN)
+        Item.objects.filter(qualification=cohort.qualification, status__in=LEARNER_VISIBLE_STATUSES)
+        .exclude(item_type=ItemType.WRITTEN)
+        .select_related("unit")
     )
     if not items:
         return DemoHistory(0, 0, 0)
@@ -250,23 +250,24 @@ def _demo_practise(
         if rng.random() > profile.daily_chance:
             continue
         start = now - timedelta(days=days_ago, hours=rng.uniform(0, 10))
-        answered += _demo_session(learner, profile, cohort, items, start, rng)
+        answered += _demo_session(learner, profile, items, start, rng)
     return answered
 
 
 def _demo_session(
     learner: User,
     profile: DemoProfile,
-    cohort: Cohort,
     items: list[Item],
     start: datetime,
     rng: random.Random,
 ) -> int:
     seen = set(Card.objects.filter(learner=learner).values_list("item_id", flat=True))
+    # A session on one unit, as learners choose on the practice page, so every unit gets some.
+    unit = rng.choice(sorted({item.unit for item in items}, key=lambda unit: unit.pk))
     session = practice_session_start(
         learner=learner,
-        scope=SessionScope.QUALIFICATION,
-        qualification=cohort.qualification,
+        scope=SessionScope.UNIT,
+        unit=unit,
         only=items,
         limit=SESSION_SIZE,
         now=start,

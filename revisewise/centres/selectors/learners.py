@@ -90,5 +90,5 @@ def recent_attempts_for_tutor(
     return list(
         Attempt.objects.filter(learner=learner, item__qualification_id__in=qualification_ids)
         .select_related("item", "item__unit", "written_answer")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-session__started_at", "-position", "-pk")[:limit]
     )
