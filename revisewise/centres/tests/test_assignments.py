@@ -301,3 +301,35 @@ def test_ticked_questions_stay_ticked_when_the_form_has_an_error(client, cohort,
     html = response.content.decode()
     assert f'value="{items[1].uuid}" checked' in html
     assert f'value="{items[0].uuid}">' in html
+
+
+def test_a_deleted_tutors_name_leaves_their_assignments_and_the_export_lists_them(
+    cohort, tutor, unit
+):
+    from revisewise.centres.selectors import assignments_set_export
+    from revisewise.centres.services import assignments_set_erase
+
+    assignment = AssignmentFactory.create(cohort=cohort, set_by=tutor, unit=unit, title="Unit 1")
+
+    [exported] = assignments_set_export(tutor=tutor)
+    assignments_set_erase(tutor=tutor)
+
+    assert exported["title"] == "Unit 1"
+    assert exported["cohort"] == cohort.name
+    assignment.refresh_from_db()
+    assert assignment.set_by is None
+    assert assignments_set_export(tutor=tutor) == []
+
+
+def test_the_form_labels_every_control_and_ties_hints_to_them(client, cohort, tutor, items):
+    force_login_verified(client, tutor)
+
+    html = client.get(reverse("centres:cohort-dashboard", args=[cohort.uuid])).content.decode()
+
+    for name in ("title", "due_date", "unit"):
+        assert f'<label for="id_{name}">' in html
+    assert 'aria-describedby="id_due_date_helptext"' in html
+    assert 'id="id_due_date_helptext"' in html
+    assert html.count('<input type="checkbox" name="items"') == len(items)
+    assert 'for="filter-sort"' in html
+    assert 'id="filter-sort"' in html

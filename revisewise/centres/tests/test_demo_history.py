@@ -105,3 +105,14 @@ def test_it_builds_the_same_history_every_time(demo_cohort):
 
 def test_it_does_nothing_without_a_demo_cohort(db):
     assert centres_seed_demo_history(now=NOW).learners == 0
+
+
+@pytest.mark.parametrize("is_right", [True, False])
+def test_demo_responses_are_graded_as_intended_for_every_question_type(db, is_right):
+    from revisewise.centres.services import demo_response
+    from revisewise.practice.tests.factories import items_of_every_type
+
+    for kind, item in items_of_every_type().items():
+        if kind == ItemType.WRITTEN:
+            continue
+        assert item.grade(demo_response(item, is_right=is_right)).is_correct is is_right, kind
