@@ -169,3 +169,14 @@ def unit_get_for_author(*, author: User, unit_uuid: UUID) -> Unit:
     if not user_is_content_author(user=author):
         raise Http404
     return get_object_or_404(Unit.objects.select_related("qualification"), uuid=unit_uuid)
+
+
+def unit_list_for_author(*, author: User) -> list[Unit]:
+    """Return every unit, by qualification, for a content author; 404 for anyone else."""
+    if not user_is_content_author(user=author):
+        raise Http404
+    return list(
+        Unit.objects.select_related("qualification").order_by(
+            "qualification__title", "position", "title"
+        )
+    )

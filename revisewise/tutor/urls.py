@@ -14,6 +14,7 @@ urlpatterns = [
         views.conversation_delete,
         name="conversation-delete",
     ),
+    path("authoring/", views.authoring_units, name="authoring"),
     path("authoring/units/<uuid:unit_uuid>/draft-items/", views.draft_items, name="draft-items"),
     path("<slug:qualification_slug>/", views.ask, name="ask-qualification"),
 ]

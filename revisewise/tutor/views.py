@@ -116,3 +116,10 @@ def draft_items(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
         "is_configured": llm_is_configured(),
     }
     return render(request, "tutor/draft_items.html", context)
+
+
+@login_required
+def authoring_units(request: HttpRequest) -> HttpResponse:
+    """List the units a content author may draft questions for."""
+    units = selectors.unit_list_for_author(author=_learner(request))
+    return render(request, "tutor/authoring_units.html", {"units": units})

@@ -122,3 +122,14 @@ def test_only_content_authors_may_draft(client, corpus, llm_server, person):
     assert client.get(_url(corpus)).status_code == 404
     assert client.post(_url(corpus), {"count": 2}).status_code == 404
     assert llm_server.requests == []
+
+
+def test_authors_find_every_unit_to_draft_for_and_learners_get_404(client, author, corpus):
+    force_login_verified(client, author)
+
+    html = client.get(reverse("tutor:authoring")).content.decode()
+
+    assert reverse("tutor:draft-items", args=[corpus.journey.uuid]) in html
+    assert reverse("tutor:draft-items", args=[corpus.stock.uuid]) in html
+    force_login_verified(client, UserFactory.create())
+    assert client.get(reverse("tutor:authoring")).status_code == 404
