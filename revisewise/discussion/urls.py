@@ -27,4 +27,5 @@ urlpatterns = [
     ),
     path("sessions/<uuid:session_uuid>/finish/", views.session_finish, name="session-finish"),
     path("sessions/<uuid:session_uuid>/summary/", views.session_summary, name="session-summary"),
+    path("learners/<uuid:learner_uuid>/", views.learner_sessions, name="learner-sessions"),
 ]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revisewise.accounts.models import User
+from revisewise.accounts.selectors import learner_get_for_tutor
 from revisewise.discussion.feedback import answer_feedback as build_feedback
 from revisewise.discussion.forms import AnswerForm, SessionStartForm
 from revisewise.discussion.models import DiscussionAnswer, DiscussionSession
@@ -223,3 +224,15 @@ def session_summary(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
         "elapsed_minutes": _elapsed_minutes(session, timezone.now()),
     }
     return render(request, "discussion/summary.html", context)
+
+
+@login_required
+@require_GET
+def learner_sessions(request: HttpRequest, learner_uuid: UUID) -> HttpResponse:
+    """List one learner's discussions for their tutor (read-only); 404 for anyone else."""
+    learner = learner_get_for_tutor(tutor=_user(request), learner_uuid=str(learner_uuid))
+    context = {
+        "learner": learner,
+        "sessions": discussion_sessions_list_for_learner(learner=learner, limit=50),
+    }
+    return render(request, "discussion/learner_sessions.html", context)

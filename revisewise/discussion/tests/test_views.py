@@ -208,3 +208,23 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(session):
 
 def test_an_unknown_question_number_is_404(learner, session):
     assert _client(learner).get(_prompt_url(session, position=3)).status_code == 404
+
+
+def test_the_tutor_lists_their_learners_discussions(people, learner, session, marked):
+    url = reverse("discussion:learner-sessions", args=[learner.uuid])
+
+    html = _client(people["tutor"], staff=True).get(url).content.decode()
+
+    assert session.unit.title in html
+    assert reverse("discussion:session-summary", args=[session.uuid]) in html
+    assert "1 of 2 answered" in html
+
+
+@pytest.mark.parametrize("who", ["learner", "other_learner", "other_tutor"])
+def test_nobody_else_lists_a_learners_discussions(people, learner, session, who):
+    user = learner if who == "learner" else people[who]
+    client = _client(user, staff=who == "other_tutor")
+
+    response = client.get(reverse("discussion:learner-sessions", args=[learner.uuid]))
+
+    assert response.status_code == 404
