@@ -70,8 +70,24 @@ _CONNECTIVES = wordset(
 )
 
 
+def _flat(text: str) -> str:
+    return " ".join(t.words(text))
+
+
+def is_pasted_points(answer: str, points: tuple[str, ...]) -> bool:
+    """Return True when at least 80% of the answer's words are marking points pasted verbatim."""
+    flat = _flat(answer)
+    if not flat or not points:
+        return False
+    pasted = sum(len(p) for p in {_flat(point) for point in points} if p and p in flat)
+    return pasted >= 0.8 * len(flat)
+
+
 def is_bare_list(answer: str, points: tuple[str, ...]) -> bool:
-    """Return True when the answer only lists marking-point words, with no explanation."""
+    """Return True when the answer only lists marking-point words, with no explanation, or is
+    the marking points pasted word for word (their own "such as" explains nothing)."""
+    if is_pasted_points(answer, points):
+        return True
     if len(points) < 2:
         return False
     items = [i for i in re.split(r"[\n;,•*\-]+|\s\d+[.)]\s", answer) if t.words(i)]

@@ -88,3 +88,30 @@ def test_it_flags_and_strips_instructions_to_the_marker(engine, unit_request, in
     assert injected.score <= plain.score
     assert alone.score == 0.0
     assert "injection_attempt" in alone.flags
+
+
+def test_it_gives_at_most_partial_credit_for_the_points_pasted_word_for_word(engine):
+    from revisewise.marking.types import MarkingRequest
+
+    points = (
+        "Demonstrating effective de-escalation techniques, such as acknowledging the customer's "
+        "frustration and offering a sincere, personalized apology.",
+        "Maintaining a positive tone and focusing on future solutions rather than dwelling on "
+        "the negative outcome.",
+    )
+    request = MarkingRequest(
+        question="Explain how you would maintain a positive relationship even when you are "
+        "unable to deliver the customers expected outcome.",
+        answer=" ".join(points),
+        marking_points=points,
+    )
+    result = engine.mark(request)
+    assert "bare_list" in result.flags
+    assert result.label != "correct"
+    assert result.score <= 0.5
+    own_words = dataclasses.replace(
+        request,
+        answer="I would say sorry and mean it, acknowledge how annoyed they are, keep upbeat and "
+        "talk about what we can do next, because dwelling on it makes it worse.",
+    )
+    assert "bare_list" not in engine.mark(own_words).flags
