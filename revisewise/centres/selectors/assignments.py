@@ -42,6 +42,10 @@ class AssignmentProgress:
     def completed_count(self) -> int:
         return sum(1 for count in self.done.values() if self.total and count >= self.total)
 
+    def started_count(self) -> int:
+        """Return how many learners have answered some, but not all, of its questions."""
+        return sum(1 for count in self.done.values() if 0 < count < self.total)
+
 
 def assignment_progress(*, assignment: Assignment, learners: QuerySet[User]) -> AssignmentProgress:
     """Count, per learner, the assignment's items answered since it was set (two queries)."""

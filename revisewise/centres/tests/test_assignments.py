@@ -333,3 +333,20 @@ def test_the_form_labels_every_control_and_ties_hints_to_them(client, cohort, tu
     assert html.count('<input type="checkbox" name="items"') == len(items)
     assert 'for="filter-sort"' in html
     assert 'id="filter-sort"' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboard_says_how_many_learners_finished_and_started_it(
+    client, cohort, tutor, learner, items
+):
+    from revisewise.accounts.models import Role
+    from revisewise.accounts.tests.factories import MembershipFactory
+
+    MembershipFactory.create(cohort=cohort, role=Role.LEARNER)
+    assignment = AssignmentFactory.create(cohort=cohort, items=[items[0], items[1]], due_date=TODAY)
+    _answer_first(learner, assignment, at=NOW + timedelta(minutes=1))
+    force_login_verified(client, tutor)
+
+    html = client.get(reverse("centres:cohort-dashboard", args=[cohort.uuid])).content.decode()
+
+    assert "Finished by 0 of 2 learners; started but not finished by 1." in html
