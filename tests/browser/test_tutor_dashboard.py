@@ -119,3 +119,20 @@ def test_a_tutor_sees_the_cohort_and_sets_an_assignment_the_learner_sees_first(
     assert set(
         Item.objects.filter(uuid__in=session.item_order).values_list("unit_id", flat=True)
     ) == {unit.pk}
+
+
+def test_the_dashboard_fits_a_phone_and_the_table_scrolls_inside_it(
+    mobile_page: Page, live_server, cohort
+):
+    for name in ("Amira Khan", "Ben Hughes"):
+        _learner(cohort, name)
+    tutor = MembershipFactory.create(cohort=cohort, role=Role.TUTOR).user
+    _sign_in(mobile_page, live_server, tutor, verified=True)
+
+    mobile_page.goto(f"/centre/cohorts/{cohort.uuid}/")
+
+    expect(
+        mobile_page.get_by_role("region", name=re.compile("Mastery of 2 learners"))
+    ).to_be_visible()
+    mobile_page.screenshot(path=f"{SCREENS}/centres-dashboard-mobile.png", full_page=True)
+    assert mobile_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
