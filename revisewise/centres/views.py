@@ -26,6 +26,7 @@ from revisewise.centres.selectors import (
     assignment_list_for_cohort,
     cohort_heatmap,
     cohort_list_for_tutor,
+    cohort_units,
     heatmap_view,
     learner_progress_for_tutor,
     user_is_centre_staff,
@@ -35,7 +36,6 @@ from revisewise.centres.services import (
     assignment_retire,
     assignment_session_start,
 )
-from revisewise.content.models import Unit
 
 
 def _user(request: HttpRequest) -> User:
@@ -147,7 +147,7 @@ def _dashboard(request: HttpRequest, cohort: Cohort, form: AssignmentForm) -> Ht
     tutor, now = _user(request), timezone.now()
     # Defaults fill the form, so it shows what the page shows.
     data = {"sort": "name", "show": "all", "days": DEFAULT_INACTIVE_DAYS, **request.GET.dict()}
-    filters = DashboardFilterForm(data, units=_units(cohort), auto_id="filter-%s")
+    filters = DashboardFilterForm(data, units=cohort_units(cohort=cohort), auto_id="filter-%s")
     days = filters.value("days", DEFAULT_INACTIVE_DAYS)
     heatmap = cohort_heatmap(cohort=cohort, now=now, inactive_days=days)
     context: dict[str, Any] = {
@@ -170,12 +170,6 @@ def _dashboard(request: HttpRequest, cohort: Cohort, form: AssignmentForm) -> Ht
         detail={"cohort": str(cohort.uuid)},
     )
     return render(request, "centres/cohort_dashboard.html", context)
-
-
-def _units(cohort: Cohort) -> list[Unit]:
-    if cohort.qualification_id is None:
-        return []
-    return list(Unit.objects.filter(qualification_id=cohort.qualification_id).order_by("position"))
 
 
 def _assignments_url(cohort: Cohort) -> str:

@@ -70,6 +70,13 @@ def cohort_learners(*, cohort: Cohort) -> QuerySet[User]:
     ).distinct()
 
 
+def cohort_units(*, cohort: Cohort) -> list[Unit]:
+    """Return the units of the cohort's qualification, in order."""
+    if cohort.qualification_id is None:
+        return []
+    return list(Unit.objects.filter(qualification_id=cohort.qualification_id).order_by("position"))
+
+
 # The heatmap -------------------------------------------------------------------------------
 
 
