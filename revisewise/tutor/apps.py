@@ -19,10 +19,10 @@ class TutorConfig(AppConfig):
                 describe=(
                     "Your conversations with the tutor: every question you asked and every "
                     "answer, with its sources and whether the AI model or the offline tutor "
-                    "answered."
+                    "answered; for content authors, the unit drafts they asked the AI model for."
                 ),
                 export=lambda user: tutor_data_export_for_learner(learner=user),
                 erase=lambda user: tutor_data_erase(learner=user),
-                models=("tutor.Conversation", "tutor.Message"),
+                models=("tutor.Conversation", "tutor.Message", "tutor.UnitDraft"),
             )
         )

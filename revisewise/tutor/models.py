@@ -127,3 +127,55 @@ class Message(PublicModel):
     @property
     def is_answer(self) -> bool:
         return self.role == Role.TUTOR
+
+
+class UnitDraftStatus(models.TextChoices):
+    DRAFT = "draft", _("Waiting for an author")
+    APPROVED = "approved", _("Approved: the unit was created")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class UnitDraft(PublicModel):
+    """A new unit the AI model drafted from an author's specification, waiting for approval.
+
+    `content` holds the model's checked reply (synopsis, concepts, mistakes, tips); `findings`
+    the content lint's findings about the draft. Nothing here is visible to learners until an
+    author approves it, which creates the real unit and its items.
+    """
+
+    qualification = models.ForeignKey(
+        Qualification, on_delete=models.CASCADE, related_name="tutor_unit_drafts"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="tutor_unit_drafts",
+    )
+    title = models.CharField(max_length=300)
+    objectives = models.JSONField(default=list)
+    criteria = models.JSONField(default=list)
+    content = models.JSONField(default=dict)
+    findings = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=UnitDraftStatus.choices, default=UnitDraftStatus.DRAFT
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="tutor_drafts"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "approved", "discarded"]),
+                name="tutor_unit_draft_status_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_errors(self) -> bool:
+        return any(finding.get("severity") == "error" for finding in self.findings)

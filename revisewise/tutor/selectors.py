@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +20,7 @@ from revisewise.accounts.models import User
 from revisewise.accounts.selectors import user_is_content_author
 from revisewise.content.models import ContentItem, Qualification, Unit
 from revisewise.practice.models import LEARNER_VISIBLE_STATUSES, Item
-from revisewise.tutor.models import Conversation, Message, Passage
+from revisewise.tutor.models import Conversation, Message, Passage, UnitDraft
 
 PRACTICE_LIMIT = 3
 
@@ -137,9 +137,20 @@ def message_list_for_conversation(*, conversation: Conversation) -> list[Message
     return list(conversation.messages.order_by("created_at", "pk"))
 
 
-def tutor_data_export_for_learner(*, learner: User) -> list[dict[str, Any]]:
-    """Return every conversation of the learner with its messages, for their data export."""
+def tutor_data_export_for_learner(*, learner: User) -> dict[str, Any]:
+    """Return the person's conversations with their messages, and unit drafts they asked for."""
     conversations = Conversation.objects.filter(learner=learner).prefetch_related("messages")
+    drafts = UnitDraft.objects.filter(requested_by=learner).order_by("created_at", "pk")
+    return {
+        "conversations": _conversations_export(conversations),
+        "unit_drafts_requested": [
+            {"title": d.title, "status": d.status, "created_at": d.created_at.isoformat()}
+            for d in drafts
+        ],
+    }
+
+
+def _conversations_export(conversations: QuerySet[Conversation]) -> list[dict[str, Any]]:
     return [
         {
             "id": str(conversation.uuid),
@@ -180,3 +191,24 @@ def unit_list_for_author(*, author: User) -> list[Unit]:
             "qualification__title", "position", "title"
         )
     )
+
+
+def qualification_get_for_author(*, author: User, qualification_uuid: UUID) -> Qualification:
+    if not user_is_content_author(user=author):
+        raise Http404
+    return get_object_or_404(Qualification, uuid=qualification_uuid)
+
+
+def unit_draft_get_for_author(*, author: User, draft_uuid: UUID) -> UnitDraft:
+    """Return a unit draft for any content author (drafts are shared work); 404 for others."""
+    if not user_is_content_author(user=author):
+        raise Http404
+    return get_object_or_404(
+        UnitDraft.objects.select_related("qualification", "unit"), uuid=draft_uuid
+    )
+
+
+def unit_draft_list_for_author(*, author: User) -> list[UnitDraft]:
+    if not user_is_content_author(user=author):
+        raise Http404
+    return list(UnitDraft.objects.select_related("qualification").order_by("-created_at")[:50])

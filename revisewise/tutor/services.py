@@ -19,7 +19,7 @@ from revisewise.core.llm.sanitise import clean, request_refusal_kind
 from revisewise.tutor import dense
 from revisewise.tutor.answer import OFFLINE, Answer, OfflineComposer
 from revisewise.tutor.llm_answer import LlmComposer, refusal_text
-from revisewise.tutor.models import Conversation, Message, Passage, Role
+from revisewise.tutor.models import Conversation, Message, Passage, Role, UnitDraft
 from revisewise.tutor.passages import PassageSpec, passages_for_qualification
 from revisewise.tutor.retrieval import retrieve
 from revisewise.tutor.selectors import content_fingerprint
@@ -254,5 +254,6 @@ def conversation_delete(*, conversation: Conversation) -> None:
 
 
 def tutor_data_erase(*, learner: User) -> None:
-    """Delete every conversation of a learner, for account deletion."""
+    """Delete every conversation of a learner and unlink unit drafts they asked for."""
     Conversation.objects.filter(learner=learner).delete()
+    UnitDraft.objects.filter(requested_by=learner).update(requested_by=None)

@@ -16,5 +16,11 @@ urlpatterns = [
     ),
     path("authoring/", views.authoring_units, name="authoring"),
     path("authoring/units/<uuid:unit_uuid>/draft-items/", views.draft_items, name="draft-items"),
+    path(
+        "authoring/qualifications/<uuid:qualification_uuid>/draft-unit/",
+        views.draft_unit,
+        name="draft-unit",
+    ),
+    path("authoring/unit-drafts/<uuid:draft_uuid>/", views.unit_draft, name="unit-draft"),
     path("<slug:qualification_slug>/", views.ask, name="ask-qualification"),
 ]

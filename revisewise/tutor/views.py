@@ -14,8 +14,8 @@ from revisewise.accounts.models import User
 from revisewise.content.models import Qualification
 from revisewise.core.llm.client import llm_is_configured
 from revisewise.tutor import authoring, selectors, services
-from revisewise.tutor.forms import AskForm, DraftItemsForm
-from revisewise.tutor.models import Conversation
+from revisewise.tutor.forms import AskForm, DraftItemsForm, UnitSpecForm
+from revisewise.tutor.models import Conversation, UnitDraftStatus
 
 TEMPLATE = "tutor/ask.html"
 
@@ -122,4 +122,48 @@ def draft_items(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 def authoring_units(request: HttpRequest) -> HttpResponse:
     """List the units a content author may draft questions for."""
     units = selectors.unit_list_for_author(author=_learner(request))
-    return render(request, "tutor/authoring_units.html", {"units": units})
+    drafts = selectors.unit_draft_list_for_author(author=_learner(request))
+    return render(request, "tutor/authoring_units.html", {"units": units, "drafts": drafts})
+
+
+@login_required
+def draft_unit(request: HttpRequest, qualification_uuid: UUID) -> HttpResponse:
+    """Let a content author ask the AI model to draft a new unit from a specification."""
+    author = _learner(request)
+    qualification = selectors.qualification_get_for_author(
+        author=author, qualification_uuid=qualification_uuid
+    )
+    form = UnitSpecForm(request.POST if request.method == "POST" else None)
+    notice = ""
+    if form.is_valid():
+        draft, notice = authoring.unit_draft_with_llm(
+            author=author,
+            qualification=qualification,
+            title=form.cleaned_data["title"],
+            objectives=UnitSpecForm.lines(form.cleaned_data["objectives"]),
+            criteria=UnitSpecForm.lines(form.cleaned_data["criteria"]),
+        )
+        if draft is not None:
+            return redirect("tutor:unit-draft", draft_uuid=draft.uuid)
+    context = {
+        "qualification": qualification,
+        "form": form,
+        "notice": notice,
+        "is_configured": llm_is_configured(),
+    }
+    return render(request, "tutor/draft_unit.html", context)
+
+
+@login_required
+def unit_draft(request: HttpRequest, draft_uuid: UUID) -> HttpResponse:
+    """Show a unit draft with its lint findings; approve (creating the unit) or discard it."""
+    author = _learner(request)
+    draft = selectors.unit_draft_get_for_author(author=author, draft_uuid=draft_uuid)
+    if request.method == "POST" and draft.status == UnitDraftStatus.DRAFT:
+        if request.POST.get("action") == "approve" and not draft.has_errors:
+            unit = authoring.unit_draft_approve(draft=draft, author=author)
+            return redirect(unit)
+        if request.POST.get("action") == "discard":
+            authoring.unit_draft_discard(draft=draft)
+            return redirect("tutor:unit-draft", draft_uuid=draft.uuid)
+    return render(request, "tutor/unit_draft.html", {"draft": draft})

@@ -98,3 +98,17 @@ class DraftItems(BaseModel):
     """The JSON the item-drafting prompt asks for."""
 
     items: list[DraftItem] = Field(max_length=10)
+
+
+class DraftConcept(BaseModel):
+    name: str = Field(max_length=120)
+    text: str = Field(max_length=600)
+
+
+class UnitDraftReply(BaseModel):
+    """The JSON the unit-drafting prompt asks for: the sections a unit page shows."""
+
+    synopsis: str = Field(max_length=1200)
+    concepts: list[DraftConcept] = Field(max_length=8)
+    mistakes: list[str] = Field(max_length=8)
+    tips: list[str] = Field(max_length=8)

@@ -170,7 +170,7 @@ def test_conversations_are_in_the_data_export_and_erased_with_the_account(learne
     exported = entry.export(learner)
     entry.erase(learner)
 
-    assert entry.models == ("tutor.Conversation", "tutor.Message")
-    assert exported[0]["messages"][0]["text"] == QUESTION
-    assert exported[0]["messages"][1]["citations"]
+    assert entry.models == ("tutor.Conversation", "tutor.Message", "tutor.UnitDraft")
+    assert exported["conversations"][0]["messages"][0]["text"] == QUESTION
+    assert exported["conversations"][0]["messages"][1]["citations"]
     assert not Conversation.objects.exists()
