@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from revisewise.accounts.models import User
 from revisewise.content.models import Qualification
@@ -146,17 +147,23 @@ def tutor_rate_limit_check(*, learner: User) -> None:
         per_minute
     ):
         raise TutorRateLimited(
-            _(
+            ngettext(
+                "You have asked %(count)d question in the last minute, the most allowed. "
+                "Wait a minute, then ask again: your question is still in the box.",
                 "You have asked %(count)d questions in the last minute, the most allowed. "
-                "Wait a minute, then ask again: your question is still in the box."
+                "Wait a minute, then ask again: your question is still in the box.",
+                per_minute,
             )
             % {"count": per_minute}
         )
     if per_day and _questions_since(learner=learner, since=now - dt.timedelta(days=1)) >= per_day:
         raise TutorRateLimited(
-            _(
+            ngettext(
+                "You have asked %(count)d question in the last 24 hours, the most allowed. "
+                "Try again later: your question is still in the box.",
                 "You have asked %(count)d questions in the last 24 hours, the most allowed. "
-                "Try again tomorrow: your question is still in the box."
+                "Try again later: your question is still in the box.",
+                per_day,
             )
             % {"count": per_day}
         )
