@@ -9,6 +9,7 @@ app_name = "centres"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.cohort_list, name="cohort-list"),
     path("cohorts/<uuid:cohort_uuid>/", views.cohort_dashboard, name="cohort-dashboard"),
+    path("cohorts/<uuid:cohort_uuid>/readiness/", views.cohort_readiness, name="cohort-readiness"),
     path(
         "cohorts/<uuid:cohort_uuid>/assignments/",
         views.assignment_add,

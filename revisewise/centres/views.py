@@ -25,6 +25,7 @@ from revisewise.centres.selectors import (
     assignment_get_for_tutor,
     assignment_list_for_cohort,
     cohort_heatmap,
+    cohort_learners,
     cohort_list_for_tutor,
     cohort_units,
     heatmap_view,
@@ -36,6 +37,9 @@ from revisewise.centres.services import (
     assignment_retire,
     assignment_session_start,
 )
+from revisewise.moderation.selectors import moderation_summary_for_learners
+from revisewise.progress.readiness import Readiness
+from revisewise.progress.selectors import readiness_for_learners
 
 
 def _user(request: HttpRequest) -> User:
@@ -162,6 +166,9 @@ def _dashboard(request: HttpRequest, cohort: Cohort, form: AssignmentForm) -> Ht
         "heatmap": heatmap,
         "assignments": assignment_list_for_cohort(cohort=cohort),
         "form": form,
+        "moderation": moderation_summary_for_learners(
+            learner_ids=[row.learner.pk for row in heatmap.rows]
+        ),
     }
     audit_record(
         actor=tutor,
@@ -170,6 +177,40 @@ def _dashboard(request: HttpRequest, cohort: Cohort, form: AssignmentForm) -> Ht
         detail={"cohort": str(cohort.uuid)},
     )
     return render(request, "centres/cohort_dashboard.html", context)
+
+
+@login_required
+@require_GET
+def cohort_readiness(request: HttpRequest, cohort_uuid: UUID) -> HttpResponse:
+    """Show each learner's predicted grade, weakest first: a page, or the dashboard's panel.
+
+    The dashboard loads it after the page (htmx), because for a large cohort it takes longer
+    than the heatmap (docs/centres.md has the numbers).
+    """
+    tutor, now = _user(request), timezone.now()
+    cohort = cohort_get_for_tutor(user=tutor, cohort_uuid=str(cohort_uuid))
+    learners = {learner.pk: learner for learner in cohort_learners(cohort=cohort)}
+    moderation = moderation_summary_for_learners(learner_ids=list(learners))
+    rows: list[tuple[User, Readiness, int]] = []
+    if cohort.qualification is not None and learners:
+        by_learner = readiness_for_learners(
+            learner_ids=list(learners), qualification=cohort.qualification, now=now
+        )
+        rows = sorted(
+            (
+                (learners[pk], value, moderation.awaiting_by_learner.get(pk, 0))
+                for pk, value in by_learner.items()
+            ),
+            key=lambda entry: (entry[1].p_pass, entry[0].display_name or entry[0].email),
+        )
+    context = {"cohort": cohort, "readiness_rows": rows}
+    is_htmx = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "centres/cohort_readiness.html" + ("#readiness-table" if is_htmx else "")
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
 
 
 def _assignments_url(cohort: Cohort) -> str:

@@ -225,7 +225,7 @@ def test_it_escapes_learner_names_and_shows_the_moderation_slot(client, cohort, 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Marks awaiting moderation" in html
-    assert 'href="/moderation/"' in html
+    assert f'href="/moderation/?cohort={cohort.uuid}"' in html
 
 
 def test_it_works_with_enforced_csrf_checks_for_reading(cohort, tutor):
@@ -233,3 +233,72 @@ def test_it_works_with_enforced_csrf_checks_for_reading(cohort, tutor):
     force_login_verified(client, tutor)
 
     assert client.get(_url(cohort)).status_code == 200
+
+
+def _percent(text):
+    """Return "37%" as 37, "under 1%" as 0.5 and "over 99%" as 99.5."""
+    number = float(re.sub(r"[^0-9]", "", text))
+    return (
+        number + 0.5
+        if text.startswith("over")
+        else number / 2
+        if text.startswith("under")
+        else number
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_shows_readiness_weakest_first_and_marks_awaiting_moderation(
+    client, cohort, tutor, learner, items
+):
+    from revisewise.moderation.services import moderation_record
+    from revisewise.moderation.tests.factories import mark_for
+
+    strong = MembershipFactory.create(
+        cohort=cohort, role=Role.LEARNER, user__display_name="Ben Hughes"
+    ).user
+    for item in items:
+        _card(strong, item, stability=60, days_ago=1)
+    _card(learner, items[0], stability=1, days_ago=10)
+    waiting = [mark_for(learner), mark_for(learner)]
+    moderated = mark_for(strong)
+    moderation_record(
+        tutor=tutor,
+        mark=moderated,
+        point_verdicts=[
+            {"point": verdict["point"], "verdict": verdict["verdict"], "comment": ""}
+            for verdict in moderated.result["point_verdicts"]
+        ],
+        comment="",
+    )
+    force_login_verified(client, tutor)
+
+    html = client.get(_url(cohort)).content.decode()
+    readiness_url = reverse("centres:cohort-readiness", args=[cohort.uuid])
+    assert f'hx-get="{readiness_url}"' in html
+    panel = client.get(readiness_url, headers={"HX-Request": "true"}).content.decode()
+    page = client.get(readiness_url).content.decode()
+
+    assert "<h1>Readiness for the assessment</h1>" in page
+    assert "<html" not in panel
+    readiness = panel
+    # Amira (one weak card) is less likely to pass than Ben (every item well known): first.
+    assert readiness.index("Amira Khan") < readiness.index("Ben Hughes")
+    amira, ben = _row(panel, "Amira Khan"), _row(panel, "Ben Hughes")
+    p_pass = [_percent(re.findall(r"<td>([^<]*%)</td>", row)[0]) for row in (amira, ben)]
+    assert p_pass[0] < p_pass[1]
+    assert amira.rstrip().endswith(f"<td>{len(waiting)}</td>")
+    assert ben.rstrip().endswith("<td>0</td>")
+    moderation = html.split('id="moderation-heading"', 1)[1]
+    assert "2 written answers from this cohort are waiting" in moderation
+    assert "agreed with tutors on 100%" in moderation
+    assert f"?cohort={cohort.uuid}" in moderation
+
+
+@pytest.mark.parametrize("who", ["learner", "other_tutor", "other_learner"])
+def test_only_the_cohorts_tutors_see_its_readiness(client, cohort, who, request):
+    force_login_verified(client, request.getfixturevalue(who))
+
+    response = client.get(reverse("centres:cohort-readiness", args=[cohort.uuid]))
+
+    assert response.status_code == 404

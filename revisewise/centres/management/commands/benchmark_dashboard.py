@@ -62,7 +62,15 @@ class Command(BaseCommand):
     def _measure(self, tutor: Any, cohort_uuid: Any, renders: int) -> None:
         client = Client()
         force_login_verified(client, tutor)
-        url = reverse("centres:cohort-dashboard", args=[cohort_uuid])
+        for name, path, headers in (
+            ("dashboard GET", "centres:cohort-dashboard", {}),
+            ("readiness panel GET (htmx)", "centres:cohort-readiness", {"HX-Request": "true"}),
+        ):
+            self._measure_page(client, name, reverse(path, args=[cohort_uuid]), headers, renders)
+
+    def _measure_page(
+        self, client: Client, name: str, url: str, headers: dict[str, str], renders: int
+    ) -> None:
         queries: list[str] = []
 
         def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -70,13 +78,13 @@ class Command(BaseCommand):
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
-            first = client.get(url)
+            first = client.get(url, headers=headers)
         if first.status_code != 200:
-            raise CommandError(f"The dashboard answered {first.status_code}.")
+            raise CommandError(f"{name} answered {first.status_code}.")
         samples, cpu = [], []
         for _ in range(renders):
             started, started_cpu = time.perf_counter(), time.process_time()
-            client.get(url)
+            client.get(url, headers=headers)
             samples.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
         samples.sort()
@@ -84,7 +92,7 @@ class Command(BaseCommand):
         # CPU time counts SQLite's work too (it runs in this process) but not the time spent
         # waiting for a core, so on a busy machine it is the better guide to an idle one.
         self.stdout.write(
-            f"dashboard GET: n={renders} p50={percentile(samples, 50):.1f} ms "
+            f"{name}: n={renders} p50={percentile(samples, 50):.1f} ms "
             f"p95={percentile(samples, 95):.1f} ms max={samples[-1]:.1f} ms "
             f"(CPU p50={percentile(cpu, 50):.1f} ms p95={percentile(cpu, 95):.1f} ms) "
             f"queries={len(queries)} html={len(first.content) / 1024:.0f} KiB"
