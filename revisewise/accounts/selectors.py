@@ -38,6 +38,14 @@ def user_is_site_admin(*, user: User) -> bool:
     return user.is_active and user.is_superuser
 
 
+CENTRE_STAFF_SESSION_KEY = "accounts_centre_staff"
+
+
+def user_has_centre_role(*, user: User) -> bool:
+    """Say whether this person tutors a cohort or administers a centre (one query)."""
+    return Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
+
+
 def user_requires_two_factor(*, user: User) -> bool:
     """Say whether this person must pass a second factor: staff, authors, tutors and admins.
 

@@ -26,13 +26,19 @@ from revisewise.accounts.forms import (
 from revisewise.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from revisewise.accounts.models import User
 from revisewise.accounts.selectors import (
+    CENTRE_STAFF_SESSION_KEY,
     cohort_get_for_centre_admin,
     cohort_list_for_user,
     cohort_members,
     user_get_by_email,
+    user_has_centre_role,
 )
 
 BACKEND = "revisewise.accounts.backends.EmailBackend"
+
+
+def _has_next(request: HttpRequest) -> bool:
+    return bool(request.POST.get("next") or request.GET.get("next"))
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -67,6 +73,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             if user is not None:
                 login(request, user, backend=BACKEND)
+                # Read by the navigation (no query per page); a role granted later shows at the
+                # next sign-in.
+                is_centre_staff = user_has_centre_role(user=user)
+                request.session[CENTRE_STAFF_SESSION_KEY] = is_centre_staff
+                if is_centre_staff and not _has_next(request):
+                    return redirect("centres:cohort-list")
                 return redirect(_next_url(request))
             form.add_error(None, _("That email address and password do not match an account."))
     return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})

@@ -40,6 +40,7 @@ from revisewise.discussion.services import (
     discussion_session_finish,
     discussion_session_start,
 )
+from revisewise.epa.selectors import qualifications_with_mock_tests
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def _home_context(request: HttpRequest, form: SessionStartForm) -> dict[str, Any
         "groups": discussion_units_list(),
         "form": form,
         "sessions": discussion_sessions_list_for_learner(learner=_user(request)),
+        "mock_qualifications": qualifications_with_mock_tests(),
     }
 
 

@@ -76,6 +76,18 @@ class Breakdown:
         return round(100 * self.correct / self.total, 1) if self.total else 0.0
 
 
+def qualifications_with_mock_tests() -> list[Qualification]:
+    """Return the qualifications whose assessment plan has a knowledge test to rehearse."""
+    from revisewise.content.models import Qualification
+    from revisewise.epa.models import MethodKind
+
+    return list(
+        Qualification.objects.filter(
+            assessment_plan__methods__kind=MethodKind.KNOWLEDGE_TEST
+        ).order_by("title")
+    )
+
+
 def plan_get_for_qualification(*, qualification: Qualification) -> AssessmentPlan | None:
     """Return the qualification's plan with its methods and boundaries, or None."""
     return (

@@ -144,3 +144,33 @@ def test_it_labels_every_control_on_the_sign_in_page(client):
     html = client.get(SIGN_IN).content.decode()
     assert '<label for="id_email">' in html
     assert '<label for="id_password">' in html
+
+
+@pytest.mark.django_db
+def test_a_tutor_lands_on_their_cohorts_and_sees_the_centre_links(client):
+    from revisewise.accounts.models import Role
+    from revisewise.accounts.tests.factories import MembershipFactory
+
+    tutor = MembershipFactory.create(role=Role.TUTOR, user__email="tutor@example.org").user
+
+    response = _sign_in(client, tutor.email)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("centres:cohort-list")
+    assert client.session["accounts_centre_staff"] is True
+
+
+@pytest.mark.django_db
+def test_a_learner_lands_where_they_asked_and_sees_no_centre_links(client):
+    from revisewise.accounts.models import Role
+    from revisewise.accounts.tests.factories import MembershipFactory
+
+    learner = MembershipFactory.create(role=Role.LEARNER, user__email="amira@example.org").user
+    response = client.post(
+        SIGN_IN + "?next=/progress/", {"email": learner.email, "password": PASSWORD}
+    )
+
+    assert response["Location"] == "/progress/"
+    page = client.get(reverse("content:home")).content.decode()
+    assert f'href="{reverse("discussion:home")}"' in page
+    assert f'href="{reverse("centres:cohort-list")}"' not in page

@@ -228,3 +228,18 @@ def test_nobody_else_lists_a_learners_discussions(people, learner, session, who)
     response = client.get(reverse("discussion:learner-sessions", args=[learner.uuid]))
 
     assert response.status_code == 404
+
+
+def test_it_links_the_mock_test_of_each_qualification_whose_plan_has_a_knowledge_test(
+    learner, unit
+):
+    from revisewise.content.tests.factories import QualificationFactory
+    from revisewise.epa.tests.factories import AssessmentPlanFactory, knowledge_test_plan
+
+    with_test = knowledge_test_plan().plan.qualification
+    without_test = AssessmentPlanFactory.create(qualification=QualificationFactory.create())
+
+    page = _client(learner).get(reverse("discussion:home")).content.decode()
+
+    assert reverse("epa:mock-home", args=[with_test.slug]) in page
+    assert reverse("epa:mock-home", args=[without_test.qualification.slug]) not in page
