@@ -419,7 +419,8 @@ def accounts_seed_demo_centre(
     centre, _ = Centre.objects.get_or_create(
         slug="demo-training", defaults={"name": "Demo Training Centre"}
     )
-    cohort, _ = Cohort.objects.get_or_create(centre=centre, name="Business Admin L3, Jan 2027")
+    # The demo seeds are customer-service units (the ST0071 plan hangs on the first diploma).
+    cohort, _ = Cohort.objects.get_or_create(centre=centre, name="Customer Service L3, Jan 2027")
     qualification = Qualification.objects.order_by("pk").first()
     if qualification is not None and cohort.qualification_id != qualification.pk:
         cohort.qualification = qualification
