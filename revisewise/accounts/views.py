@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,7 +38,12 @@ BACKEND = "revisewise.accounts.backends.EmailBackend"
 
 
 def _has_next(request: HttpRequest) -> bool:
-    return bool(request.POST.get("next") or request.GET.get("next"))
+    """Say whether the person asked for a page (the form posts the default back otherwise)."""
+    target = _next_url(request)
+    return target not in {
+        str(settings.LOGIN_REDIRECT_URL),
+        resolve_url(settings.LOGIN_REDIRECT_URL),
+    }
 
 
 def _next_url(request: HttpRequest) -> str:
