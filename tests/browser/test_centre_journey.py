@@ -230,6 +230,10 @@ def test_a_centre_invites_a_tutor_and_a_learner_who_practise_moderate_export_and
     expect(learner_page.get_by_text(f"Welcome. You have joined {COHORT}.")).to_be_visible()
     learner = User.objects.get(email=LEARNER_EMAIL)
     assert Membership.objects.filter(user=learner, cohort=cohort, role=Role.LEARNER).exists()
+    page.reload()
+    members = page.get_by_role("table").first
+    expect(members.get_by_role("row", name=re.compile(TUTOR_NAME))).to_contain_text("Tutor")
+    expect(members.get_by_role("row", name=re.compile(LEARNER_NAME))).to_contain_text("Learner")
     learner_page.get_by_role("link", name="Practise", exact=True).click()
     learner_page.get_by_role("button", name="Practise Customer service performance").click()
     expect(
