@@ -156,6 +156,15 @@ class Readiness:
     def has_evidence(self) -> bool:
         return self.reviews > 0 or self.mock_count > 0
 
+    @property
+    def is_predictable(self) -> bool:
+        """Say whether to show a grade: a mock, or at least a fifth of the questions practised.
+
+        With less, the model's guess about the questions not practised decides the grade (three
+        right answers could read as a distinction), so the pages show the coverage instead.
+        """
+        return self.mock_count > 0 or (self.has_evidence and not self.is_thin)
+
 
 def probability_text(p: float) -> str:
     """Return a probability as a whole percentage, never claiming certainty."""
