@@ -6,6 +6,7 @@ so a tutor of another centre learns nothing, not even that the learner exists.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -147,6 +148,13 @@ def cohort_get_for_centre_admin(*, user: User, cohort_uuid: str) -> Cohort:
     if cohort is None:
         raise Http404("No such cohort.")
     return cohort
+
+
+def cohort_invitations_pending(*, cohort: Cohort, now: datetime) -> QuerySet[Invitation]:
+    """Return the cohort's invitations not yet accepted and not expired, newest first."""
+    return Invitation.objects.filter(
+        cohort=cohort, accepted_at__isnull=True, expires_at__gt=now
+    ).order_by("-created_at")
 
 
 def cohort_members(*, cohort: Cohort) -> QuerySet[Membership]:

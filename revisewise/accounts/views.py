@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from revisewise.accounts.models import User
 from revisewise.accounts.selectors import (
     CENTRE_STAFF_SESSION_KEY,
     cohort_get_for_centre_admin,
+    cohort_invitations_pending,
     cohort_list_for_user,
     cohort_members,
     user_get_by_email,
@@ -228,6 +230,7 @@ def cohort_detail(request: HttpRequest, cohort_uuid: str) -> HttpResponse:
     context = {
         "cohort": cohort,
         "members": cohort_members(cohort=cohort),
+        "invitations": cohort_invitations_pending(cohort=cohort, now=timezone.now()),
         "invite_form": InvitationForm(),
         "import_form": LearnerImportForm(),
     }
@@ -286,6 +289,7 @@ def cohort_import(request: HttpRequest, cohort_uuid: str) -> HttpResponse:
     context = {
         "cohort": cohort,
         "members": cohort_members(cohort=cohort),
+        "invitations": cohort_invitations_pending(cohort=cohort, now=timezone.now()),
         "invite_form": InvitationForm(),
         "import_form": form,
         "row_errors": row_errors,

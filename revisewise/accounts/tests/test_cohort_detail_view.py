@@ -97,3 +97,26 @@ def test_it_lists_cohorts_linking_only_the_administered_ones(
     force_login_verified(client, other_tutor)
     html = client.get(reverse("accounts:cohort-list")).content.decode()
     assert f"{cohort.name} · {cohort.centre.name}" not in html
+
+
+def test_it_lists_invitations_waiting_but_not_accepted_or_expired_ones(
+    client, centre_admin, cohort
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    force_login_verified(client, centre_admin)
+    for email in ("waiting@example.org", "accepted@example.org", "expired@example.org"):
+        client.post(_url(cohort, "accounts:cohort-invite"), {"email": email, "role": Role.TUTOR})
+    Invitation.objects.filter(email="accepted@example.org").update(accepted_at=timezone.now())
+    Invitation.objects.filter(email="expired@example.org").update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    html = client.get(_url(cohort)).content.decode()
+
+    waiting = html.split("Invitations waiting to be accepted", 1)[1].split("</table>", 1)[0]
+    assert "waiting@example.org" in waiting
+    assert "accepted@example.org" not in waiting
+    assert "expired@example.org" not in waiting
