@@ -178,7 +178,19 @@ def _ordered(model: Any, proba: NDArray[np.float64]) -> NDArray[np.float64]:
 def train_and_save(
     *, data_dir: Path = DEFAULT_DATA_DIR, kind: str = "ensemble", engine_version: str
 ) -> dict[str, Any]:
-    """Fit the classifier on all training files and write the artefact and its manifest."""
+    """Fit the classifier on all training files and write the artefact and its manifest.
+
+    BLAS and OpenMP run on one thread here (torch already does): sums taken in another order by
+    more threads change the last bits of the features and of the fit, and the artefact must be
+    byte-for-byte the same on any machine.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _train_and_save(data_dir=data_dir, kind=kind, engine_version=engine_version)
+
+
+def _train_and_save(*, data_dir: Path, kind: str, engine_version: str) -> dict[str, Any]:
     import joblib
 
     paths = [data_dir / name for name in TRAINING_FILES]
