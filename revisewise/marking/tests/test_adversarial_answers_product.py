@@ -78,12 +78,6 @@ def test_marking_points_pasted_as_a_bare_list_earn_a_partial_mark_at_most(
     assert mark.score <= 0.5
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Engine weakness (adversarial.is_bare_list, not the product's to change): marking "
-    "points pasted verbatim as full sentences are not recognised, because the points' own "
-    "words ('such as') count as explanation and their items are long. Reported for the engine.",
-)
 def test_marking_points_pasted_verbatim_earn_a_partial_mark_at_most(
     client, learner, written_item, django_capture_on_commit_callbacks
 ):
