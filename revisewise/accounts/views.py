@@ -257,6 +257,7 @@ def cohort_invite(request: HttpRequest, cohort_uuid: str) -> HttpResponse:
     context = {
         "cohort": cohort,
         "members": cohort_members(cohort=cohort),
+        "invitations": cohort_invitations_pending(cohort=cohort, now=timezone.now()),
         "invite_form": form,
         "import_form": LearnerImportForm(),
     }
