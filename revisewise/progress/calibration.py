@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from revisewise.progress.readiness import (
@@ -39,14 +39,17 @@ class SimulationSettings:
     items_min: int = 4
     items_max: int = 10
     # Logit-scale spread of learners' ability, of objectives within a learner, of questions.
-    ability_sd: float = 1.2
+    # Ability is the learner's knowledge WITHOUT practice (recall of a question never practised).
+    ability_sd: float = 0.9
     objective_sd: float = 0.7
     item_sd: float = 0.5
-    ability_mean: float = 0.4
+    ability_mean: float = -0.3
     # The sd of one practised question's mastery reading after one review (falls as 1/sqrt(n)).
     mastery_noise: float = 0.3
-    # Practising a question raises its recall (logit scale): unpractised ones are known less.
-    practice_gain: float = 0.7
+    # Practising a question raises its recall by this many logits, give or take `gain_sd` from
+    # learner to learner: questions never practised are known only at the learner's ability.
+    practice_gain: float = 1.8
+    gain_sd: float = 1.0
     mean_reviews: float = 2.0
     max_mocks: int = 3
     # Logit-scale shift of a whole sitting (a good or bad day), for mocks and the real test.
@@ -100,6 +103,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
 @dataclass(frozen=True)
 class _Learner:
     logits: list[list[float]]  # per objective, per question
+    practised: set[tuple[int, int]] = field(default_factory=set)
 
     def recall(self, objective: int, item: int, shift: float = 0.0) -> float:
         return _sigmoid(self.logits[objective][item] + shift)
@@ -118,6 +122,7 @@ def _practice(
     rng: random.Random, learner: _Learner, sizes: list[int], s: SimulationSettings
 ) -> list[ObjectiveEvidence]:
     coverage = rng.random()
+    gain = rng.gauss(s.practice_gain, s.gain_sd)
     evidence = []
     for o, size in enumerate(sizes):
         total, seen, reviews = 0.0, 0, 0
@@ -125,7 +130,8 @@ def _practice(
             if rng.random() >= coverage:
                 continue
             # Practice changes the learner: this question is now known better than unpractised ones.
-            learner.logits[o][i] += s.practice_gain
+            learner.logits[o][i] += gain
+            learner.practised.add((o, i))
             count = 1 + _poisson(rng, s.mean_reviews - 1.0)
             noise = rng.gauss(0.0, s.mastery_noise / math.sqrt(count))
             total += min(1.0, max(0.0, learner.recall(o, i) + noise))

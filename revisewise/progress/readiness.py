@@ -100,8 +100,15 @@ class ReadinessModel:
     sitting_sd: float = 0.03
     # The spread of recall between a learner's objectives (and between questions not practised).
     between_sd: float = 0.2
-    # How much less well (logit scale) a question not practised is recalled than practised ones.
-    unpractised_gap: float = 0.35
+    # Questions not practised: practice raises recall by `practice_gain` logits (give or take
+    # `gain_sd` from learner to learner), so the learner's knowledge without practice is read
+    # from their practised recall minus the gain, shrunk towards what a learner who has not
+    # revised recalls (`unrevised_recall`, give or take `unrevised_sd` logits). The gain is read
+    # on the logit of mean recall, where it is smaller than per question (calibrated: 0.8).
+    practice_gain: float = 0.8
+    gain_sd: float = 1.0
+    unrevised_recall: float = 0.43
+    unrevised_sd: float = 0.9
     max_mocks: int = 5
 
 
@@ -226,20 +233,39 @@ def _weights(objectives: Sequence[ObjectiveEvidence]) -> list[float]:
     return [count / total for count in counts]
 
 
+def _unpractised(
+    objectives: Sequence[ObjectiveEvidence], model: ReadinessModel
+) -> tuple[float, float]:
+    """Return the mean recall of a question not practised and the variance of that estimate
+    (an error shared by every question not practised).
+
+    On the logit scale, the learner's knowledge without practice b has the prior "not revised"
+    N(logit(unrevised_recall), unrevised_sd^2); their practised recall reads b + practice_gain
+    with the gain's spread and the pooled estimate's own error; the two are combined by
+    precision. Little practice (or a gain that may be large) leaves b near the prior.
+    """
+    prior_logit = _logit(model.unrevised_recall)
+    prior_precision = 1.0 / model.unrevised_sd**2
+    precision, weighted = prior_precision, prior_logit * prior_precision
+    if any(o.practised_mastery is not None and o.reviews > 0 for o in objectives):
+        pooled, pooled_variance = _pooled(objectives, model)
+        reading_variance = pooled_variance / (pooled * (1 - pooled)) ** 2 + model.gain_sd**2
+        precision += 1.0 / reading_variance
+        weighted += (_logit(pooled) - model.practice_gain) / reading_variance
+    mean = _sigmoid(weighted / precision)
+    return mean, (mean * (1 - mean)) ** 2 / precision
+
+
 def _recall(objectives: Sequence[ObjectiveEvidence], model: ReadinessModel) -> tuple[float, float]:
     """Return the mean and variance of the question-weighted recall R.
 
-    Questions not practised are expected to be recalled less well than those practised: their
-    recall is the learner's typical objective lowered by `unpractised_gap` on the logit scale,
-    give or take `between_sd`, with the error in "typical" shared by all of them.
+    Questions practised: each objective's posterior. Questions not practised: `_unpractised`
+    give or take `between_sd`, with the error of its estimate shared by all of them.
     """
-    pooled, pooled_variance = _pooled(objectives, model)
-    unpractised_mean = _sigmoid(_logit(pooled) - model.unpractised_gap)
-    # The delta method carries the error in "typical" through the logit shift.
-    slope = unpractised_mean * (1 - unpractised_mean) / (pooled * (1 - pooled))
-    shared_variance = slope**2 * pooled_variance
+    unpractised_mean, shared_variance = _unpractised(objectives, model)
     if not objectives:
-        return unpractised_mean, pooled_variance
+        return unpractised_mean, shared_variance
+    pooled, _ = _pooled(objectives, model)
     mean, variance, unpractised = 0.0, 0.0, 0.0
     for weight, objective in zip(_weights(objectives), objectives, strict=True):
         seen = 0.0

@@ -29,7 +29,13 @@ from revisewise.progress.readiness import (
     Readiness,
     readiness_predict,
 )
-from revisewise.scheduling.mastery import ItemMemory, Mastery, MasteryReport, mastery_report
+from revisewise.scheduling.mastery import (
+    CardValues,
+    Mastery,
+    MasteryReport,
+    mastery_layout,
+    mastery_report_from_cards,
+)
 from revisewise.scheduling.memory import DEFAULT_PARAMETERS
 from revisewise.scheduling.models import Card, ExamPlan, LearnerSchedulerParameters
 from revisewise.scheduling.plan import StudyPlan
@@ -290,13 +296,18 @@ def _reports_for(
         .order_by("unit_id", "pk")
         .values_list("pk", "unit_id", "objective_id")
     )
-    cards: dict[int, dict[int, Card]] = defaultdict(dict)
-    for card in Card.objects.filter(learner_id__in=ids, item__qualification=qualification):
-        cards[card.learner_id][card.item_id] = card
+    layout = mastery_layout(items, qualification_key=qualification.pk)
+    cards: dict[int, list[tuple[Hashable, CardValues]]] = defaultdict(list)
+    rows = Card.objects.filter(learner_id__in=ids, item__qualification=qualification).values_list(
+        "learner_id", "item_id", "stability", "last_review", "review_count"
+    )
+    for learner_id, item_id, stability, last_review, review_count in rows:
+        cards[learner_id].append((item_id, (stability, last_review, review_count)))
     decay = _decays(ids)
     return {
-        learner_id: mastery_report(
-            _memories(items, cards[learner_id], qualification.pk),
+        learner_id: mastery_report_from_cards(
+            layout,
+            cards[learner_id],
             now=when,
             decay=decay.get(learner_id, DEFAULT_PARAMETERS[20]),
         )
@@ -331,26 +342,6 @@ def readiness_for_learners(
         )
         for learner_id in ids
     }
-
-
-def _memories(
-    items: Sequence[tuple[int, int, int | None]], cards: dict[int, Card], qualification_id: int
-) -> list[ItemMemory]:
-    memories = []
-    for item_id, unit_id, objective_id in items:
-        card = cards.get(item_id)
-        memories.append(
-            ItemMemory(
-                item_key=item_id,
-                unit_key=unit_id,
-                qualification_key=qualification_id,
-                objective_key=objective_id,
-                stability=card.stability if card else None,
-                last_review=card.last_review if card else None,
-                review_count=card.review_count if card else 0,
-            )
-        )
-    return memories
 
 
 def _decays(learner_ids: list[int]) -> dict[int, float]:

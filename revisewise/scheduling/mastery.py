@@ -106,3 +106,97 @@ def _aggregate_all(
     groups: dict[Hashable, list[ItemMemory]], *, now: datetime, decay: float
 ) -> dict[Hashable, Mastery]:
     return {key: mastery_aggregate(items, now=now, decay=decay) for key, items in groups.items()}
+
+
+# A card read as plain values: (stability, last review, number of reviews).
+CardValues = tuple[float | None, datetime | None, int]
+
+
+@dataclass(frozen=True)
+class MasteryLayout:
+    """Which unit and objective each item belongs to, and each group's size, worked out once
+    for a whole cohort (`mastery_layout`)."""
+
+    qualification_key: Hashable
+    groups_of: dict[Hashable, tuple[Hashable, Hashable | None]]
+    unit_sizes: dict[Hashable, int]
+    objective_sizes: dict[Hashable, int]
+
+
+def mastery_layout(
+    items: Sequence[tuple[Hashable, Hashable, Hashable | None]], *, qualification_key: Hashable
+) -> MasteryLayout:
+    """Return the layout of (item key, unit key, objective key or None) rows, groups in the
+    order they first appear (as `mastery_report` orders them)."""
+    groups_of: dict[Hashable, tuple[Hashable, Hashable | None]] = {}
+    unit_sizes: dict[Hashable, int] = {}
+    objective_sizes: dict[Hashable, int] = {}
+    for item_key, unit_key, objective_key in items:
+        groups_of[item_key] = (unit_key, objective_key)
+        unit_sizes[unit_key] = unit_sizes.get(unit_key, 0) + 1
+        if objective_key is not None:
+            objective_sizes[objective_key] = objective_sizes.get(objective_key, 0) + 1
+    return MasteryLayout(qualification_key, groups_of, unit_sizes, objective_sizes)
+
+
+def mastery_report_from_cards(
+    layout: MasteryLayout,
+    cards: Iterable[tuple[Hashable, CardValues]],
+    *,
+    now: datetime,
+    decay: float = DEFAULT_PARAMETERS[20],
+) -> MasteryReport:
+    """Return the same report as `mastery_report`, computing each card's recall once.
+
+    `cards` are the learner's (item key, card values); items without a card are unseen and
+    cards of items outside the layout are ignored. Made for dashboards over many learners: no
+    `ItemMemory` objects, and only the learner's cards are visited.
+    """
+    factor = 0.9 ** (1 / -decay) - 1
+    # Per group: [recall sum, confidence sum, seen items, reviews].
+    objectives: dict[Hashable, list[float]] = {}
+    units: dict[Hashable, list[float]] = {}
+    whole = [0.0, 0.0, 0.0, 0.0]
+    groups_of = layout.groups_of
+    for item_key, (stability, last_review, reviews) in cards:
+        groups = groups_of.get(item_key)
+        if groups is None:
+            continue
+        recall = 0.0
+        if stability is not None and last_review is not None:
+            days = elapsed_days(since=last_review, now=now)
+            recall = float((1 + factor * days / stability) ** -decay)
+        confidence = item_confidence(reviews)
+        seen = 1.0 if reviews > 0 else 0.0
+        unit_key, objective_key = groups
+        targets = [whole, units.setdefault(unit_key, [0.0, 0.0, 0.0, 0.0])]
+        if objective_key is not None:
+            targets.append(objectives.setdefault(objective_key, [0.0, 0.0, 0.0, 0.0]))
+        for sums in targets:
+            sums[0] += recall
+            sums[1] += confidence
+            sums[2] += seen
+            sums[3] += reviews
+    total = sum(layout.unit_sizes.values())
+    return MasteryReport(
+        by_objective={
+            key: _from_sums(objectives.get(key), size)
+            for key, size in layout.objective_sizes.items()
+        },
+        by_unit={key: _from_sums(units.get(key), size) for key, size in layout.unit_sizes.items()},
+        by_qualification={layout.qualification_key: _from_sums(whole, total)} if total else {},
+    )
+
+
+_NOTHING = (0.0, 0.0, 0.0, 0.0)
+
+
+def _from_sums(sums: Sequence[float] | None, count: int) -> Mastery:
+    recall, confidence, seen, reviews = sums or _NOTHING
+    return Mastery(
+        value=recall / count,
+        confidence=confidence / count,
+        items=count,
+        seen_items=int(seen),
+        reviews=int(reviews),
+    )

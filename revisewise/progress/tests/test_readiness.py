@@ -170,3 +170,36 @@ def test_the_grade_is_the_highest_one_more_likely_than_not():
             else "Fail"
         )
         assert readiness.grade == expected
+
+
+def _partly_practised(seen: int, *, recall: float = 0.95) -> list[ObjectiveEvidence]:
+    """Fifteen objectives of eight questions, `seen` of each practised and recalled at `recall`."""
+    return [
+        ObjectiveEvidence(
+            key=k,
+            label=f"Objective {k}",
+            mastery=recall * seen / 8,
+            items=8,
+            seen_items=seen,
+            reviews=2 * seen,
+        )
+        for k in range(15)
+    ]
+
+
+def test_high_practised_recall_with_low_coverage_is_not_a_distinction():
+    # A quarter of the questions practised and recalled at 95%, the rest never seen.
+    for boundaries in (ST0070, MASTERY_ONLY):
+        low = readiness_predict(objectives=_partly_practised(2), mocks=[], boundaries=boundaries)
+        assert low.is_predictable
+        assert low.grade == "Pass"
+        assert low.p_distinction is not None
+        assert low.p_distinction < 0.45
+        # The demo's case (45 of 120 practised) is no longer a near-certain distinction.
+        demo = readiness_predict(objectives=_partly_practised(3), mocks=[], boundaries=boundaries)
+        assert demo.p_distinction is not None
+        assert demo.p_distinction < 0.6
+        # The same recall over every question is a distinction: coverage is what holds it back.
+        full = readiness_predict(objectives=_partly_practised(8), mocks=[], boundaries=boundaries)
+        assert full.grade == "Distinction"
+        assert full.expected > low.expected + 0.1

@@ -82,3 +82,29 @@ def test_the_command_prints_json():
     payload = json.loads(out.getvalue())
     assert payload["settings"]["knowledge_test"] is False
     assert sum(b["count"] for b in payload["tables"]["pass"]["bins"]) == 100
+
+
+def test_simulated_learners_know_what_they_never_practised_less_well():
+    import random
+
+    from revisewise.progress.calibration import _learner, _practice
+
+    settings = SimulationSettings()
+    rng = random.Random(settings.seed)
+    practised: list[float] = []
+    unpractised: list[float] = []
+    for _ in range(300):
+        sizes = [rng.randint(settings.items_min, settings.items_max) for _ in range(6)]
+        learner = _learner(rng, sizes, settings)
+        _practice(rng, learner, sizes, settings)
+        for o, size in enumerate(sizes):
+            for i in range(size):
+                bucket = practised if (o, i) in learner.practised else unpractised
+                bucket.append(learner.recall(o, i))
+    assert practised
+    assert unpractised
+    mean_practised = sum(practised) / len(practised)
+    mean_unpractised = sum(unpractised) / len(unpractised)
+    # Ability is knowledge without practice (about 43%); practice adds its gain on top.
+    assert 0.35 < mean_unpractised < 0.5
+    assert mean_practised > mean_unpractised + 0.2

@@ -170,3 +170,51 @@ def test_the_progress_page_shows_only_the_signed_in_learners_readiness(bank, cli
 
     assert "No prediction yet" in html
     assert "Predicted grade:" not in html
+
+
+def test_the_fast_read_gives_the_same_mastery_as_mastery_report(bank):
+    from revisewise.practice.models import Item
+    from revisewise.progress.selectors import _reports_for
+    from revisewise.scheduling.mastery import ItemMemory, mastery_report
+    from revisewise.scheduling.models import Card
+
+    qualification, items = bank
+    learners = UserFactory.create_batch(3)
+    _practise(learners[0], items, right=True)
+    _practise(learners[1], items[:5], right=False)
+    _practise(learners[1], items[2:4], right=True)
+    ids = [learner.pk for learner in learners]
+    when = LATER + timedelta(days=7)
+
+    fast = _reports_for(ids, qualification, when)
+
+    rows = Item.objects.filter(pk__in=[item.pk for item in items]).order_by("unit_id", "pk")
+    for learner in learners:
+        cards = {card.item_id: card for card in Card.objects.filter(learner=learner)}
+        memories = [
+            ItemMemory(
+                item_key=item.pk,
+                unit_key=item.unit_id,
+                qualification_key=qualification.pk,
+                objective_key=item.objective_id,
+                stability=cards[item.pk].stability if item.pk in cards else None,
+                last_review=cards[item.pk].last_review if item.pk in cards else None,
+                review_count=cards[item.pk].review_count if item.pk in cards else 0,
+            )
+            for item in rows
+        ]
+        slow = mastery_report(memories, now=when)
+        report = fast[learner.pk]
+        for name in ("by_objective", "by_unit", "by_qualification"):
+            expected, got = getattr(slow, name), getattr(report, name)
+            assert list(got) == list(expected)
+            for key, mastery in expected.items():
+                assert got[key].value == pytest.approx(mastery.value, abs=1e-12)
+                assert got[key].confidence == pytest.approx(mastery.confidence, abs=1e-12)
+                assert (got[key].items, got[key].seen_items, got[key].reviews) == (
+                    mastery.items,
+                    mastery.seen_items,
+                    mastery.reviews,
+                )
+    assert fast[ids[2]].by_qualification[qualification.pk].seen_items == 0
+    assert fast[ids[0]].by_qualification[qualification.pk].value > 0.5
