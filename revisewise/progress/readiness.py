@@ -33,6 +33,7 @@ import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 MASTERY_ONLY_PASS = 0.6
 MASTERY_ONLY_DISTINCTION = 0.8
@@ -51,7 +52,7 @@ class ObjectiveEvidence:
     seen_items: int
     reviews: int
 
-    @property
+    @cached_property
     def practised_mastery(self) -> float | None:
         """Return the mean mastery of the questions practised, or None when none were."""
         if self.seen_items <= 0 or self.items <= 0:
@@ -234,7 +235,9 @@ def _weights(objectives: Sequence[ObjectiveEvidence]) -> list[float]:
 
 
 def _unpractised(
-    objectives: Sequence[ObjectiveEvidence], model: ReadinessModel
+    objectives: Sequence[ObjectiveEvidence],
+    model: ReadinessModel,
+    pooled: tuple[float, float] | None = None,
 ) -> tuple[float, float]:
     """Return the mean recall of a question not practised and the variance of that estimate
     (an error shared by every question not practised).
@@ -248,7 +251,7 @@ def _unpractised(
     prior_precision = 1.0 / model.unrevised_sd**2
     precision, weighted = prior_precision, prior_logit * prior_precision
     if any(o.practised_mastery is not None and o.reviews > 0 for o in objectives):
-        pooled, pooled_variance = _pooled(objectives, model)
+        pooled, pooled_variance = pooled or _pooled(objectives, model)
         reading_variance = pooled_variance / (pooled * (1 - pooled)) ** 2 + model.gain_sd**2
         precision += 1.0 / reading_variance
         weighted += (_logit(pooled) - model.practice_gain) / reading_variance
@@ -262,10 +265,11 @@ def _recall(objectives: Sequence[ObjectiveEvidence], model: ReadinessModel) -> t
     Questions practised: each objective's posterior. Questions not practised: `_unpractised`
     give or take `between_sd`, with the error of its estimate shared by all of them.
     """
-    unpractised_mean, shared_variance = _unpractised(objectives, model)
+    typical = _pooled(objectives, model)
+    unpractised_mean, shared_variance = _unpractised(objectives, model, typical)
     if not objectives:
         return unpractised_mean, shared_variance
-    pooled, _ = _pooled(objectives, model)
+    pooled = typical[0]
     mean, variance, unpractised = 0.0, 0.0, 0.0
     for weight, objective in zip(_weights(objectives), objectives, strict=True):
         seen = 0.0

@@ -153,30 +153,35 @@ def mastery_report_from_cards(
     `ItemMemory` objects, and only the learner's cards are visited.
     """
     factor = 0.9 ** (1 / -decay) - 1
-    # Per group: [recall sum, confidence sum, seen items, reviews].
-    objectives: dict[Hashable, list[float]] = {}
-    units: dict[Hashable, list[float]] = {}
-    whole = [0.0, 0.0, 0.0, 0.0]
+    # Per (unit, objective) pair, summed into units and objectives at the end:
+    # [recall sum, confidence sum, seen items, reviews].
+    leaves: dict[tuple[Hashable, Hashable | None], list[float]] = {}
     groups_of = layout.groups_of
     for item_key, (stability, last_review, reviews) in cards:
-        groups = groups_of.get(item_key)
-        if groups is None:
+        leaf = groups_of.get(item_key)
+        if leaf is None:
             continue
         recall = 0.0
         if stability is not None and last_review is not None:
             days = elapsed_days(since=last_review, now=now)
-            recall = float((1 + factor * days / stability) ** -decay)
-        confidence = item_confidence(reviews)
-        seen = 1.0 if reviews > 0 else 0.0
-        unit_key, objective_key = groups
+            recall = (1 + factor * days / stability) ** -decay
+        sums = leaves.get(leaf)
+        if sums is None:
+            sums = leaves[leaf] = [0.0, 0.0, 0.0, 0.0]
+        sums[0] += recall
+        sums[1] += item_confidence(reviews)
+        sums[2] += reviews > 0
+        sums[3] += reviews
+    objectives: dict[Hashable, list[float]] = {}
+    units: dict[Hashable, list[float]] = {}
+    whole = [0.0, 0.0, 0.0, 0.0]
+    for (unit_key, objective_key), sums in leaves.items():
         targets = [whole, units.setdefault(unit_key, [0.0, 0.0, 0.0, 0.0])]
         if objective_key is not None:
             targets.append(objectives.setdefault(objective_key, [0.0, 0.0, 0.0, 0.0]))
-        for sums in targets:
-            sums[0] += recall
-            sums[1] += confidence
-            sums[2] += seen
-            sums[3] += reviews
+        for target in targets:
+            for index in range(4):
+                target[index] += sums[index]
     total = sum(layout.unit_sizes.values())
     return MasteryReport(
         by_objective={
