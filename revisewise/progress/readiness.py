@@ -237,7 +237,7 @@ def _weights(objectives: Sequence[ObjectiveEvidence]) -> list[float]:
 def _unpractised(
     objectives: Sequence[ObjectiveEvidence],
     model: ReadinessModel,
-    pooled: tuple[float, float] | None = None,
+    typical: tuple[float, float] | None = None,
 ) -> tuple[float, float]:
     """Return the mean recall of a question not practised and the variance of that estimate
     (an error shared by every question not practised).
@@ -251,7 +251,7 @@ def _unpractised(
     prior_precision = 1.0 / model.unrevised_sd**2
     precision, weighted = prior_precision, prior_logit * prior_precision
     if any(o.practised_mastery is not None and o.reviews > 0 for o in objectives):
-        pooled, pooled_variance = pooled or _pooled(objectives, model)
+        pooled, pooled_variance = typical or _pooled(objectives, model)
         reading_variance = pooled_variance / (pooled * (1 - pooled)) ** 2 + model.gain_sd**2
         precision += 1.0 / reading_variance
         weighted += (_logit(pooled) - model.practice_gain) / reading_variance
