@@ -6,10 +6,10 @@ Pure Python, no ORM; `progress.selectors` gathers the evidence. The model (docs/
    centred on the learner's typical objective (their review-weighted mastery over everything
    practised) with strength `prior_strength`, updated by the mean mastery of the objective's
    practised questions as if each review were `evidence_per_review` right/wrong answers, and
-   widened by `between_sd` for the share of its questions not practised. An objective not
-   practised at all is the learner's typical objective give or take `between_sd`; how well
-   "typical" is known (between_sd^2 over the number of objectives practised) is an error
-   shared by every unpractised objective.
+   widened by `between_sd` for the share of its questions not practised. Questions not
+   practised are not assumed revised: the learner's knowledge without practice is a "not
+   revised" prior updated by their typical practised recall minus the gain from practice
+   (`_unpractised`), give or take `between_sd` each; its error is shared by all of them.
 2. The test's recall is the question-weighted mean R = sum w_o r_o (w_o: the objective's share
    of the question bank); its variance is sum w_o^2 var(r_o). A four-option question can be
    guessed, so the chance of a right answer is p = g + (1 - g) R with g = 1/4 (g = 0 otherwise).
