@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from revisewise.accounts.models import Cohort, User
-from revisewise.accounts.selectors import cohort_get_for_tutor, learner_get_for_tutor
+from revisewise.accounts.selectors import (
+    cohort_get_for_tutor,
+    learner_get_for_tutor,
+    user_has_centre_role,
+)
 from revisewise.audit.models import AuditAction
 from revisewise.audit.services import audit_record
 from revisewise.centres.forms import DEFAULT_INACTIVE_DAYS, AssignmentForm, DashboardFilterForm
@@ -30,7 +34,6 @@ from revisewise.centres.selectors import (
     cohort_units,
     heatmap_view,
     learner_progress_for_tutor,
-    user_is_centre_staff,
 )
 from revisewise.centres.services import (
     assignment_create,
@@ -54,7 +57,7 @@ def _user(request: HttpRequest) -> User:
 def cohort_list(request: HttpRequest) -> HttpResponse:
     """List the cohorts a tutor tutors, or a centre administrator's centre's cohorts."""
     user = _user(request)
-    if not user_is_centre_staff(user=user):
+    if not user_has_centre_role(user=user):
         raise Http404("No cohorts.")
     return render(
         request, "centres/cohort_list.html", {"cohorts": cohort_list_for_tutor(user=user)}

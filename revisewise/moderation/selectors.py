@@ -109,10 +109,6 @@ def cohorts_tutored_by(*, tutor: User) -> QuerySet[Cohort]:
     ).select_related("centre")
 
 
-def user_is_moderator(*, user: User) -> bool:
-    return Membership.objects.filter(user=user, role__in=[Role.TUTOR, Role.CENTRE_ADMIN]).exists()
-
-
 def learner_ids_for_tutor(*, tutor: User, cohort: Cohort | None = None) -> list[int]:
     """Return the ids of learners in the tutor's cohorts (or in `cohort`, already checked)."""
     cohorts = Cohort.objects.filter(pk=cohort.pk) if cohort else cohorts_tutored_by(tutor=tutor)

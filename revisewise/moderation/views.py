@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revisewise.accounts.models import User
+from revisewise.accounts.selectors import user_has_centre_role
 from revisewise.audit.models import AuditAction
 from revisewise.audit.services import audit_record
 from revisewise.marking.models import Moderation
@@ -29,7 +30,6 @@ from revisewise.moderation.selectors import (
     moderation_history,
     moderation_queue_for_tutor,
     moderation_summary_for_learners,
-    user_is_moderator,
 )
 from revisewise.moderation.services import (
     LABEL_CHOICES,
@@ -43,7 +43,7 @@ def _moderator(request: HttpRequest) -> User:
     user = request.user
     # login_required has run; anyone who tutors no one sees no such page.
     assert isinstance(user, User)
-    if not user_is_moderator(user=user):
+    if not user_has_centre_role(user=user):
         raise Http404("No such page.")
     return user
 

@@ -31,7 +31,6 @@ from revisewise.centres.selectors.heatmap import (
     heatmap_view,
     percent_text,
     plan_load_today,
-    user_is_centre_staff,
 )
 from revisewise.centres.selectors.learners import (
     LearnerProgress,
@@ -67,5 +66,4 @@ __all__ = [
     "percent_text",
     "plan_load_today",
     "recent_attempts_for_tutor",
-    "user_is_centre_staff",
 ]

@@ -58,11 +58,6 @@ def cohort_list_for_tutor(*, user: User) -> QuerySet[Cohort]:
     )
 
 
-def user_is_centre_staff(*, user: User) -> bool:
-    """Say whether this person tutors a cohort or administers a centre."""
-    return Membership.objects.filter(user=user, role__in=[Role.TUTOR, Role.CENTRE_ADMIN]).exists()
-
-
 def cohort_learners(*, cohort: Cohort) -> QuerySet[User]:
     """Return the cohort's active learners."""
     return User.objects.filter(
