@@ -2,35 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from revisewise.accounts.models import Role, User
-from revisewise.accounts.tests.factories import CohortFactory, MembershipFactory
 from revisewise.content.models import Qualification
 from revisewise.epa.tests.factories import item_bank, knowledge_test_plan
-
-
-@pytest.fixture
-def cohort(db):
-    return CohortFactory.create()
-
-
-@pytest.fixture
-def learner(cohort) -> User:
-    return MembershipFactory.create(cohort=cohort, role=Role.LEARNER).user
-
-
-@pytest.fixture
-def tutor(cohort) -> User:
-    return MembershipFactory.create(cohort=cohort, role=Role.TUTOR).user
-
-
-@pytest.fixture
-def other_tutor(db) -> User:
-    return MembershipFactory.create(role=Role.TUTOR).user
-
-
-@pytest.fixture
-def other_learner(db) -> User:
-    return MembershipFactory.create(role=Role.LEARNER).user
 
 
 @pytest.fixture

@@ -88,54 +88,6 @@ def written_item(db):
     )
 
 
-@pytest.fixture
-def cohort(db):
-    from revisewise.accounts.tests.factories import CohortFactory
-
-    return CohortFactory.create()
-
-
-@pytest.fixture
-def other_cohort(db):
-    from revisewise.accounts.tests.factories import CohortFactory
-
-    return CohortFactory.create()
-
-
-def _member(cohort, role):
-    from revisewise.accounts.tests.factories import MembershipFactory
-
-    return MembershipFactory.create(cohort=cohort, role=role).user
-
-
-@pytest.fixture
-def learner(cohort):
-    from revisewise.accounts.models import Role
-
-    return _member(cohort, Role.LEARNER)
-
-
-@pytest.fixture
-def tutor(cohort):
-    from revisewise.accounts.models import Role
-
-    return _member(cohort, Role.TUTOR)
-
-
-@pytest.fixture
-def other_learner(other_cohort):
-    from revisewise.accounts.models import Role
-
-    return _member(other_cohort, Role.LEARNER)
-
-
-@pytest.fixture
-def other_tutor(other_cohort):
-    from revisewise.accounts.models import Role
-
-    return _member(other_cohort, Role.TUTOR)
-
-
 GOOD_WRITTEN_ANSWER = (
     "I would acknowledge the customer's frustration and offer a sincere, personal apology. "
     "Then I would explain clearly what we can do instead and agree the next steps with them."

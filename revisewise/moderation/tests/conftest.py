@@ -1,12 +1,11 @@
-"""The people of two centres: a learner and a tutor in each."""
+"""Two centres' cohorts, named as on the pages; their people are the root conftest's personas."""
 
 from __future__ import annotations
 
 import pytest
 
-from revisewise.accounts.models import Cohort, User
+from revisewise.accounts.models import Cohort
 from revisewise.accounts.tests.factories import CohortFactory
-from revisewise.moderation.tests.factories import learner_in, tutor_of
 
 
 @pytest.fixture
@@ -17,23 +16,3 @@ def cohort(db) -> Cohort:
 @pytest.fixture
 def other_cohort(db) -> Cohort:
     return CohortFactory.create(name="Customer Service L2, Mar 2027")
-
-
-@pytest.fixture
-def learner(cohort) -> User:
-    return learner_in(cohort)
-
-
-@pytest.fixture
-def tutor(cohort) -> User:
-    return tutor_of(cohort)
-
-
-@pytest.fixture
-def other_learner(other_cohort) -> User:
-    return learner_in(other_cohort)
-
-
-@pytest.fixture
-def other_tutor(other_cohort) -> User:
-    return tutor_of(other_cohort)
