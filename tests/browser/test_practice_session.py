@@ -108,6 +108,8 @@ def test_a_learner_completes_a_mixed_session_by_keyboard(page: Page, learner):
         page.screenshot(
             path=f"{SCREENS}/practice-item-{number}-{item.item_type}.png", full_page=True
         )
+        # Keys typed before the page's script focuses the first control would land on the body.
+        expect(page.locator("main :focus")).to_have_count(1)
         _answer_by_keyboard(page, item)
 
         next_link = page.locator("#next-link")
