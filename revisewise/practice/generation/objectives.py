@@ -5,10 +5,13 @@ Also maps any item to the objective it practises, by content-word overlap (deter
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from revisewise.practice.generation.normalise import (
+    content_words,
     ensure_full_stop,
     lower_first,
     overlap,
@@ -81,23 +84,99 @@ def marking_point(criterion: str) -> str:
 
 def generate(content: UnitContent) -> list[Candidate]:
     objectives = objectives_of(content)
-    criteria = content.of_kind("criterion")
     concepts = content.of_kind("concept")
-    assigned: dict[int, list[Source]] = {position: [] for position in range(len(objectives))}
-    for criterion in criteria:
-        target = closest(criterion.text, objectives)
-        if target is not None:
-            assigned[objectives.index(target)].append(criterion)
-    candidates = []
-    for position, objective in enumerate(objectives):
-        mine = assigned[position] or _best_criteria(objective, criteria)
-        candidates.append(_written(objective, mine, concepts))
-    return candidates
+    assigned = assign_criteria(content, objectives)
+    # An objective with no criterion of its own gets no written item: another objective's
+    # criterion would mark learners against something the question does not ask.
+    return [
+        _written(objective, mine, concepts)
+        for objective, mine in zip(objectives, assigned, strict=True)
+        if mine
+    ]
 
 
-def _best_criteria(objective: Objective, criteria: list[Source]) -> list[Source]:
-    ranked = sorted(criteria, key=lambda source: -overlap(source.text, objective.text))
-    return ranked[:1]
+def assign_criteria(content: UnitContent, objectives: list[Objective]) -> list[list[Source]]:
+    """Return each objective's own assessment criteria, in page order.
+
+    The pages list criteria in the order of the objectives they assess (one or more each), so
+    the unit's criteria are cut into contiguous runs, one per objective, choosing the cut that
+    shares most *distinctive* words (words few of the unit's objectives use, so "customer" counts
+    for little and "retention" for a lot) between each criterion and its objective. Plain word
+    overlap alone sent a criterion to a neighbour that shared one word ("authority limits",
+    "customer retention"). With fewer criteria than objectives each criterion goes to a different
+    objective, in order, and the rest get none. Qualification-wide criteria (no unit) are not
+    any one objective's and are left out. Deterministic: ties keep the earliest cut.
+    """
+    criteria = [c for c in content.of_kind("criterion") if c.unit_id == content.unit_id]
+    if not objectives:
+        return []
+    weights = _distinctiveness([objective.text for objective in objectives])
+    affinity = [
+        [_affinity(criterion.text, objective.text, weights) for objective in objectives]
+        for criterion in criteria
+    ]
+    if len(criteria) >= len(objectives):
+        runs = _contiguous_runs(affinity, len(objectives))
+    else:
+        runs = _in_order_matches(affinity, len(objectives))
+    return [[criteria[i] for i in run] for run in runs]
+
+
+def _distinctiveness(texts: list[str]) -> dict[str, float]:
+    """Weight each content word by how few of `texts` use it (inverse document frequency)."""
+    documents = [content_words(text) for text in texts]
+    counts = Counter(word for words in documents for word in words)
+    return {word: math.log((1 + len(texts)) / count) for word, count in counts.items()}
+
+
+def _affinity(criterion: str, objective: str, weights: dict[str, float]) -> float:
+    shared = content_words(criterion) & content_words(objective)
+    return sum(weights.get(word, 0.0) for word in shared)
+
+
+def _contiguous_runs(affinity: list[list[float]], parts: int) -> list[list[int]]:
+    """Cut rows 0..n-1 into `parts` non-empty runs in order, maximising the summed affinity."""
+    n = len(affinity)
+    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
+    for j in range(1, parts + 1):
+        for i in range(j, n - (parts - j) + 1):
+            options = [
+                (best[(k, j - 1)][0] + sum(affinity[r][j - 1] for r in range(k, i)), k)
+                for k in range(j - 1, i)
+                if (k, j - 1) in best
+            ]
+            best[(i, j)] = max(options, key=lambda option: (option[0], -option[1]))
+    runs: list[list[int]] = []
+    end = n
+    for j in range(parts, 0, -1):
+        start = best[(end, j)][1]
+        runs.append(list(range(start, end)))
+        end = start
+    return runs[::-1]
+
+
+def _in_order_matches(affinity: list[list[float]], parts: int) -> list[list[int]]:
+    """Match each row to a different column, in order, maximising the summed affinity."""
+    n = len(affinity)
+    # best[(i, j)]: the best score placing rows i.. in columns j.., and where row i goes.
+    best: dict[tuple[int, int], float] = {}
+    for i in range(n, -1, -1):
+        for j in range(parts, -1, -1):
+            if i == n:
+                best[(i, j)] = 0.0
+            elif parts - j < n - i:
+                best[(i, j)] = -math.inf
+            else:
+                take = affinity[i][j] + best[(i + 1, j + 1)]
+                best[(i, j)] = max(take, best.get((i, j + 1), -math.inf))
+    runs: list[list[int]] = [[] for _ in range(parts)]
+    i = j = 0
+    while i < n:
+        if affinity[i][j] + best[(i + 1, j + 1)] >= best.get((i, j + 1), -math.inf):
+            runs[j].append(i)
+            i += 1
+        j += 1
+    return runs
 
 
 def _written(objective: Objective, criteria: list[Source], concepts: list[Source]) -> Candidate:
