@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from revisewise.accounts.models import RateLimitHit, SignInAttempt, User
@@ -134,3 +135,67 @@ def test_it_stores_rate_limit_keys_only_as_hashes(client):
     assert "erin" not in keys
     assert "203.0.113.9" not in keys
     assert RateLimitHit.objects.count() == 2
+
+
+def _sign_out_keeping_the_device_cookie(client):
+    # The test client's logout() forgets every cookie; a real browser keeps this one.
+    device = client.cookies["rw_device"].value
+    client.logout()
+    client.cookies["rw_device"] = device
+
+
+def test_a_stranger_guessing_cannot_lock_the_owner_out_of_a_device_they_signed_in_with(client):
+    UserFactory.create(email="ben@example.org")
+    owner = client
+    assert _sign_in(owner, "ben@example.org", PASSWORD).status_code == 302
+    assert owner.cookies["rw_device"]["httponly"]
+    _sign_out_keeping_the_device_cookie(owner)
+    stranger = Client()
+    for _ in range(5):
+        _sign_in(stranger, "ben@example.org", "guess", REMOTE_ADDR="198.51.100.66")
+
+    locked = _sign_in(stranger, "ben@example.org", PASSWORD, REMOTE_ADDR="198.51.100.66")
+    owner_back = _sign_in(owner, "ben@example.org", PASSWORD)
+
+    assert "except on devices that have signed in with it before" in locked.content.decode()
+    assert owner_back.status_code == 302
+    assert "rw_device" not in owner_back.cookies  # a valid cookie is kept, not reissued
+    assert SignInAttempt.objects.filter(succeeded=False, device="").count() == 5
+
+
+def test_a_known_device_has_a_lockout_of_its_own(client):
+    UserFactory.create(email="ben@example.org")
+    _sign_in(client, "ben@example.org", PASSWORD)
+    _sign_out_keeping_the_device_cookie(client)
+    for _ in range(5):
+        _sign_in(client, "ben@example.org", "guess")
+
+    locked = _sign_in(client, "ben@example.org", PASSWORD)
+    elsewhere = _sign_in(Client(), "ben@example.org", PASSWORD)
+
+    assert "paused for 15 minutes on this device" in locked.content.decode()
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.parametrize("tamper", ["other-email", "forged", "expired"])
+def test_a_device_cookie_counts_only_for_its_own_email_unaltered_and_in_date(
+    client, tamper, time_machine
+):
+    UserFactory.create(email="ben@example.org")
+    UserFactory.create(email="chloe@example.org")
+    if tamper == "other-email":
+        _sign_in(client, "chloe@example.org", PASSWORD)
+    elif tamper == "forged":
+        _sign_in(client, "ben@example.org", PASSWORD)
+        value = client.cookies["rw_device"].value
+        client.cookies["rw_device"] = value[:-2] + ("AA" if not value.endswith("AA") else "BB")
+    else:
+        _sign_in(client, "ben@example.org", PASSWORD)
+        time_machine.move_to(START + dt.timedelta(days=366), tick=False)
+    _sign_out_keeping_the_device_cookie(client)
+    for _ in range(5):
+        _sign_in(Client(), "ben@example.org", "guess")
+
+    response = _sign_in(client, "ben@example.org", PASSWORD)
+
+    assert "except on devices that have signed in with it before" in response.content.decode()

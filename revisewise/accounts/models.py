@@ -156,12 +156,16 @@ class Invitation(PublicModel):
 
 
 class SignInAttempt(models.Model):
-    """One password sign-in attempt; failures per email, from any address, drive the lockout."""
+    """One password sign-in attempt; failures per email and per device drive the lockout."""
 
     email = models.CharField(max_length=254)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     attempted_at = models.DateTimeField()
     succeeded = models.BooleanField()
+    # The random id of a device cookie this email signed in with before (services.device_*), or
+    # "" for any other browser: a known device has a lockout of its own, so failures from
+    # elsewhere cannot lock its owner out.
+    device = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-attempted_at"]

@@ -211,6 +211,7 @@ def sign_in_records_export_for_user(*, user: User) -> dict[str, Any]:
                 "at": attempt.attempted_at.isoformat(),
                 "ip_address": attempt.ip_address,
                 "succeeded": attempt.succeeded,
+                "from_a_device_that_signed_in_before": bool(attempt.device),
             }
             for attempt in attempts
         ],

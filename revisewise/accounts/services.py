@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import io
 import math
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -23,6 +25,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 from revisewise.accounts import totp
@@ -43,7 +46,11 @@ INVITATION_LIFETIME = timedelta(days=7)
 
 
 class SignInLockedError(Exception):
-    """Too many failed sign-ins for this email: wait before trying again."""
+    """Too many failed sign-ins for this email (from this device, if known): wait and try again."""
+
+    def __init__(self, *, known_device: bool = False) -> None:
+        super().__init__("Too many failed sign-ins; try again later.")
+        self.known_device = known_device
 
 
 class RateLimitedError(Exception):
@@ -174,33 +181,82 @@ def user_sign_up(*, email: str, password: str, display_name: str = "") -> User:
     return user_create(email=email, password=password, display_name=display_name)
 
 
-def _failures_locking(*, email: str, now: datetime) -> bool:
+# Device cookies (OWASP's "slow brute force" defence): a browser that has signed in to an email
+# before holds a signed cookie naming a random device id and a keyed tag of that email. Its
+# failures are counted apart from everyone else's, so a stranger guessing at an email locks out
+# only browsers that never signed in to it, never its owner's. The cookie proves nothing by
+# itself: the password (and second factor) are still required.
+DEVICE_COOKIE_NAME = "rw_device"
+DEVICE_COOKIE_MAX_AGE = timedelta(days=365)
+_DEVICE_SALT = "revisewise.accounts.device"
+_DEVICE_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _email_tag(email: str) -> str:
+    return salted_hmac(_DEVICE_SALT, email.strip().lower()).hexdigest()[:32]
+
+
+def device_token_issue(*, email: str) -> str:
+    """Return a new signed device cookie value for a browser that just signed in to `email`."""
+    payload = {"e": _email_tag(email), "d": secrets.token_hex(16)}
+    return signing.dumps(payload, salt=_DEVICE_SALT)
+
+
+def device_id_for(*, token: str | None, email: str) -> str:
+    """Return the device id of a valid cookie issued for this email; "" for anything else."""
+    if not token:
+        return ""
+    try:
+        payload = signing.loads(token, salt=_DEVICE_SALT, max_age=DEVICE_COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return ""
+    if not isinstance(payload, dict):
+        return ""
+    tag, device = str(payload.get("e", "")), str(payload.get("d", ""))
+    if not hmac.compare_digest(tag, _email_tag(email)) or not _DEVICE_ID.fullmatch(device):
+        return ""
+    return device
+
+
+def _failures_locking(*, email: str, device: str, now: datetime) -> bool:
     # Counted per email from every address together: a guesser gains nothing by changing
     # address, and the address is REMOTE_ADDR (never X-Forwarded-For, which anyone can write).
+    # A known device ("" is every unknown browser together) has a count of its own.
     window = timedelta(minutes=settings.ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES)
     failures = SignInAttempt.objects.filter(
-        email=email, succeeded=False, attempted_at__gt=now - window
+        email=email, device=device, succeeded=False, attempted_at__gt=now - window
     ).count()
     return failures >= settings.ACCOUNTS_SIGN_IN_MAX_FAILURES
 
 
 def sign_in_check(
-    *, request: HttpRequest | None, email: str, password: str, ip_address: str | None
+    *,
+    request: HttpRequest | None,
+    email: str,
+    password: str,
+    ip_address: str | None,
+    device_token: str | None = None,
 ) -> User | None:
     """Return the person if the email and password match, recording the attempt.
 
     Raises SignInLockedError, without checking the password, once this email has failed
-    ACCOUNTS_SIGN_IN_MAX_FAILURES times, from any addresses, within the lockout window; the lock
-    lifts as those failures age out of the window. The answer is the same whether or not the
-    account exists.
+    ACCOUNTS_SIGN_IN_MAX_FAILURES times within the lockout window, from any addresses: counted
+    per known device (`device_token`, a cookie from `device_token_issue`) and for all unknown
+    browsers together. The lock lifts as those failures age out of the window. The answer is
+    the same whether or not the account exists.
     """
     email = email.strip().lower()
     now = timezone.now()
-    if _failures_locking(email=email, now=now):
-        raise SignInLockedError
+    device = device_id_for(token=device_token, email=email)
+    if _failures_locking(email=email, device=device, now=now):
+        raise SignInLockedError(known_device=bool(device))
     user = authenticate(request, username=email, password=password)
     SignInAttempt.objects.create(
-        email=email, ip_address=ip_address, attempted_at=now, succeeded=user is not None
+        email=email,
+        ip_address=ip_address,
+        attempted_at=now,
+        succeeded=user is not None,
+        device=device,
     )
     return user if isinstance(user, User) else None
 

@@ -60,35 +60,60 @@ def _next_url(request: HttpRequest) -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        device_token = request.COOKIES.get(services.DEVICE_COOKIE_NAME)
         try:
             user = services.sign_in_check(
                 request=request,
-                email=form.cleaned_data["email"],
+                email=email,
                 password=form.cleaned_data["password"],
                 ip_address=request.META.get("REMOTE_ADDR"),
+                device_token=device_token,
             )
-        except services.SignInLockedError:
-            minutes = settings.ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES
-            form.add_error(
-                None,
-                _(
-                    "Too many unsuccessful attempts. Signing in with this email address is paused "
-                    "for %(minutes)s minutes. Try again later, or reset your password."
-                )
-                % {"minutes": minutes},
-            )
+        except services.SignInLockedError as locked:
+            form.add_error(None, _locked_message(known_device=locked.known_device))
         else:
             if user is not None:
-                login(request, user, backend=BACKEND)
-                # Read by the navigation (no query per page); a role granted later shows at the
-                # next sign-in.
-                is_centre_staff = user_has_centre_role(user=user)
-                request.session[CENTRE_STAFF_SESSION_KEY] = is_centre_staff
-                if is_centre_staff and not _has_next(request):
-                    return redirect("centres:cohort-list")
-                return redirect(_next_url(request))
+                return _signed_in(request, user, device_token=device_token)
             form.add_error(None, _("That email address and password do not match an account."))
     return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+def _locked_message(*, known_device: bool) -> str:
+    minutes = settings.ACCOUNTS_SIGN_IN_LOCKOUT_MINUTES
+    if known_device:
+        message = _(
+            "Too many unsuccessful attempts. Signing in with this email address is paused "
+            "for %(minutes)s minutes on this device. Try again later, or reset your password."
+        )
+    else:
+        message = _(
+            "Too many unsuccessful attempts. Signing in with this email address is paused "
+            "for %(minutes)s minutes, except on devices that have signed in with it before. "
+            "Try again later, use one of those devices, or reset your password."
+        )
+    return message % {"minutes": minutes}
+
+
+def _signed_in(request: HttpRequest, user: User, *, device_token: str | None) -> HttpResponse:
+    login(request, user, backend=BACKEND)
+    # Read by the navigation (no query per page); a role granted later shows at the next sign-in.
+    is_centre_staff = user_has_centre_role(user=user)
+    request.session[CENTRE_STAFF_SESSION_KEY] = is_centre_staff
+    if is_centre_staff and not _has_next(request):
+        response = redirect("centres:cohort-list")
+    else:
+        response = redirect(_next_url(request))
+    if not services.device_id_for(token=device_token, email=user.email):
+        response.set_cookie(
+            services.DEVICE_COOKIE_NAME,
+            services.device_token_issue(email=user.email),
+            max_age=int(services.DEVICE_COOKIE_MAX_AGE.total_seconds()),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 @require_POST
