@@ -28,8 +28,9 @@ class MarkingConfig(AppConfig):
                 name="marking",
                 describe=(
                     "Your written answers, the marks the marking engine gave them, the marks "
-                    "you flagged with your reasons, your tutors' moderations of them, and (for "
-                    "tutors) the moderations you made."
+                    "you flagged with your reasons, your tutors' moderations of them, a "
+                    "tutor's mark of an answer the engine could not mark, and (for tutors) the "
+                    "moderations and marks you made."
                 ),
                 export=export,
                 erase=erase,
@@ -38,10 +39,11 @@ class MarkingConfig(AppConfig):
                     "marking.MachineMark",
                     "marking.MarkFlag",
                     "marking.Moderation",
+                    "marking.PersonMark",
                 ),
                 retained=(
-                    "A tutor's moderations of other learners' marks stay with those learners' "
-                    "records, no longer linked to the tutor."
+                    "A tutor's moderations and marks of other learners' answers stay with those "
+                    "learners' records, no longer linked to the tutor."
                 ),
             )
         )

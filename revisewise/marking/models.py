@@ -6,11 +6,15 @@ between them and the engine's frozen dataclasses.
 - `WrittenAnswer` is the ledger row of one acknowledged written answer (one per practice
   `Attempt` of a written item). It carries the marking status, how many times marking was
   tried, and the time by which the current try must finish; a periodic sweep re-queues rows whose
-  time ran out. Every row ends `marked` or `needs_person`.
+  time ran out. Every row ends `marked` (by the engine), `marked_by_person` (by a tutor, after
+  the engine gave up) or `needs_person` (waiting for one of those). It also links the FSRS review
+  its grade wrote, so a tutor's later verdict can correct that review.
 - `MachineMark` is one run of the engine on one answer (append-only; a re-mark is a new row).
 - `MarkFlag` is a learner saying "I disagree with this mark" (append-only).
 - `Moderation` is a tutor confirming or overriding a machine mark, per marking point, with a
   comment (append-only; the newest row for a mark is the one the learner sees).
+- `PersonMark` is a tutor marking an answer the engine gave up on, per marking point, with
+  comments (one per answer; there is no machine mark to confirm or override).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class MarkingStatus(models.TextChoices):
     MARKING = "marking", "Being marked"
     MARKED = "marked", "Marked"
     NEEDS_PERSON = "needs_person", "Needs a person to mark it"
+    MARKED_BY_PERSON = "marked_by_person", "Marked by a tutor"
 
 
 class WrittenAnswer(PublicModel):
@@ -50,6 +55,15 @@ class WrittenAnswer(PublicModel):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
+    # The FSRS review this answer's grade wrote. Review logs are append-only, so a tutor's
+    # verdict that changes the rating replaces the row and this link follows it.
+    review_log = models.OneToOneField(
+        "scheduling.ReviewLog",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="written_answer",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -64,6 +78,10 @@ class WrittenAnswer(PublicModel):
             models.CheckConstraint(
                 condition=~Q(status=MarkingStatus.MARKED) | Q(marked_at__isnull=False),
                 name="written_answer_marked_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=MarkingStatus.MARKED_BY_PERSON) | Q(marked_at__isnull=False),
+                name="written_answer_person_marked_has_time",
             ),
         ]
         indexes = [
@@ -162,3 +180,40 @@ class Moderation(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.decision} {self.mark_id}"
+
+
+class PersonMark(PublicModel):
+    """A tutor's mark of an answer the engine could not mark, per marking point; one per answer.
+
+    Written once, in the transaction that moves the answer from `needs_person` to
+    `marked_by_person`; never updated.
+    """
+
+    answer = models.OneToOneField(
+        WrittenAnswer, on_delete=models.CASCADE, related_name="person_mark"
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="person_marks_made",
+    )
+    # [{"point": str, "verdict": "met" | "partly_met" | "not_met", "comment": str}, ...]
+    point_verdicts = models.JSONField(default=list)
+    label = models.CharField(max_length=20)
+    score = models.FloatField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="person_mark_score_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(label__in=MARK_LABELS), name="person_mark_label_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.score:.2f}) by a tutor on {self.answer_id}"

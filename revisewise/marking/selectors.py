@@ -19,6 +19,7 @@ from revisewise.marking.models import (
     MarkFlag,
     MarkingStatus,
     Moderation,
+    PersonMark,
     WrittenAnswer,
 )
 from revisewise.practice.models import Item, ItemType
@@ -87,7 +88,7 @@ def written_answers_list_for_learner(*, learner: User) -> QuerySet[WrittenAnswer
     """Return the learner's own answers, newest first, with the item and their marks."""
     return (
         WrittenAnswer.objects.filter(learner=learner)
-        .select_related("item__unit")
+        .select_related("item__unit", "person_mark")
         .prefetch_related("marks__moderations")
         .order_by("-created_at", "-pk")
     )
@@ -159,6 +160,8 @@ class Feedback:
     notices: tuple[str, ...] = ()
     engine: str = ""
     flag: MarkFlag | None = None
+    # A tutor marked the answer the engine could not: theirs is the mark, with no machine's.
+    person_mark: PersonMark | None = None
 
 
 def _verdict_key(verdict: object) -> str:
@@ -195,8 +198,48 @@ def _evidence_span(answer_text: str, evidence: Any) -> tuple[int, int] | None:
     return start, end
 
 
+def _person_mark_feedback(answer: WrittenAnswer, person_mark: PersonMark) -> Feedback:
+    """Build the panel of an answer a tutor marked: their verdict and comment per point."""
+    points = []
+    for number, row in enumerate(person_mark.point_verdicts or [], start=1):
+        key = _verdict_key(row.get("verdict"))
+        points.append(
+            PointRow(
+                number=number,
+                point=str(row.get("point", "")),
+                verdict=key,
+                verdict_label=str(VERDICTS[key]),
+                evidence="",
+                tutor_verdict=key,
+                tutor_verdict_label=str(VERDICTS[key]),
+                tutor_comment=str(row.get("comment", "")),
+            )
+        )
+    payload = answer.item.payload if isinstance(answer.item.payload, dict) else {}
+    return Feedback(
+        answer=answer,
+        is_pending=False,
+        needs_person=False,
+        mark=None,
+        moderation=None,
+        person_mark=person_mark,
+        label=str(LABELS.get(person_mark.label, person_mark.label)),
+        label_key=person_mark.label,
+        percent=round(person_mark.score * 100),
+        segments=(Segment(text=answer.text),),
+        points=tuple(points),
+        model_answer=str(payload.get("model_answer") or ""),
+    )
+
+
 def written_answer_feedback(*, answer: WrittenAnswer) -> Feedback:
-    """Build the feedback panel: the newest mark, or the newest moderation of it as THE mark."""
+    """Build the feedback panel: a tutor's mark when the engine could not mark the answer, else
+    the newest machine mark, or the newest moderation of it as THE mark."""
+    if answer.status == MarkingStatus.MARKED_BY_PERSON:
+        # A tutor's mark is final: a machine mark added later (a re-mark) never replaces it.
+        person_mark = PersonMark.objects.select_related("tutor").filter(answer=answer).first()
+        if person_mark is not None:
+            return _person_mark_feedback(answer, person_mark)
     mark = answer.marks.order_by("-created_at", "-pk").first()
     if mark is None or answer.status != MarkingStatus.MARKED:
         return Feedback(

@@ -5,7 +5,12 @@ The only module that maps between the ORM and the engine's frozen dataclasses. T
 acknowledged answer always has one; marking runs after commit as a background task that
 claims the row with a time limit (lease). A task lost with its worker leaves the row in
 `marking` past its lease, and the sweep puts it back in the queue. Every row ends `marked`
-(with exactly one `MachineMark`) or `needs_person`.
+(with exactly one `MachineMark`), `marked_by_person` (a tutor marked what the engine could not:
+one `PersonMark`) or `needs_person` (waiting for a tutor or a retry).
+
+Whichever verdict counts (the machine's, a tutor's mark, the newest moderation) grades the
+practice attempt and is the rating of the one FSRS review the answer wrote
+(`WrittenAnswer.review_log`).
 """
 
 from __future__ import annotations
@@ -29,13 +34,15 @@ from revisewise.marking.models import (
     MarkFlag,
     MarkingStatus,
     Moderation,
+    PersonMark,
     WrittenAnswer,
 )
 from revisewise.marking.types import MarkingRequest, MarkResult, Misconception
 from revisewise.practice.generation.normalise import overlap
 from revisewise.practice.models import Attempt, Item, ItemType, PracticeSession, SessionScope
-from revisewise.scheduling.models import Card, ReviewSource
-from revisewise.scheduling.services import card_review_answer
+from revisewise.scheduling.memory import QuizResult, rating_for_result
+from revisewise.scheduling.models import Card, ReviewLog, ReviewSource
+from revisewise.scheduling.services import card_rebuild, card_review_answer
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +222,7 @@ def _mark_store(
         grade_band=result.grade_band or "",
         result=mark_result_as_json(request=request, result=result),
     )
-    _attempt_grade_from_mark(attempt=answer.attempt, label=result.label, score=result.score)
+    _answer_grade(answer=answer, label=result.label, score=result.score, now=now)
     return mark
 
 
@@ -245,9 +252,10 @@ def _score_fraction(label: str, score: float) -> float:
     return min(score, 0.49)
 
 
-def _attempt_grade_from_mark(*, attempt: Attempt, label: str, score: float) -> None:
-    """Grade the attempt once (like practice grading) and review the item's FSRS card once."""
-    now = timezone.now()
+def _answer_grade(*, answer: WrittenAnswer, label: str, score: float, now: datetime) -> None:
+    """Grade the attempt once (like practice grading), review the item's FSRS card once and
+    link that review to the answer, so a tutor's later verdict can correct it."""
+    attempt = answer.attempt
     is_correct = label == "correct"
     updated = Attempt.objects.filter(pk=attempt.pk, graded_at__isnull=True).update(
         is_correct=is_correct, score=score, graded_at=now
@@ -263,7 +271,7 @@ def _attempt_grade_from_mark(*, attempt: Attempt, label: str, score: float) -> N
     # The review happened when the learner answered; a later review of the same card (another
     # answer marked first) moves it on, since reviews are replayed in time order.
     reviewed_at = max(attempt.created_at, last_review) if last_review else attempt.created_at
-    card_review_answer(
+    log = card_review_answer(
         learner=attempt.learner,
         item=item,
         is_correct=is_correct,
@@ -272,6 +280,88 @@ def _attempt_grade_from_mark(*, attempt: Attempt, label: str, score: float) -> N
         score_fraction=_score_fraction(label, score),
         source=ReviewSource.WRITTEN,
     )
+    WrittenAnswer.objects.filter(pk=answer.pk).update(review_log=log)
+
+
+def mark_rating(*, attempt: Attempt, label: str, score: float) -> int:
+    """Return the FSRS rating a mark gives: `card_review_answer`'s rule on the machine's inputs."""
+    result = QuizResult(
+        item_type=attempt.item.item_type,
+        is_correct=label == "correct",
+        duration_ms=attempt.duration_ms,
+        score_fraction=_score_fraction(label, score),
+    )
+    return int(rating_for_result(result))
+
+
+@dataclasses.dataclass(frozen=True)
+class Regrade:
+    """What re-grading an answer changed: the attempt's grade, the review's rating."""
+
+    attempt_changed: bool
+    rating_before: int | None
+    rating_after: int | None
+    card_corrected: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.attempt_changed or self.card_corrected
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@transaction.atomic
+def written_answer_regrade(*, answer: WrittenAnswer, label: str, score: float) -> Regrade:
+    """Make a tutor's verdict the answer's grade and the rating of its FSRS review; idempotent.
+
+    Locks the answer. Sets the attempt's is_correct and score from the verdict (graded_at stays
+    when the attempt was graded, else is set now). When the rating that verdict gives differs
+    from the linked review's, the review is replaced by one identical but for the rating (review
+    logs refuse UPDATE; DELETE is allowed) and the card is rebuilt from its logs, so its due
+    date follows. Calling it again with the same verdict changes nothing. An answer with no
+    linked review (marked before the link existed and not recognisable) keeps its card as it is.
+    """
+    answer = (
+        WrittenAnswer.objects.select_for_update().select_related("attempt__item").get(pk=answer.pk)
+    )
+    attempt = answer.attempt
+    now = timezone.now()
+    is_correct = label == "correct"
+    if attempt.graded_at is None:
+        _answer_grade(answer=answer, label=label, score=score, now=now)
+        answer.refresh_from_db(fields=["review_log"])
+        rating = answer.review_log.rating if answer.review_log else None
+        return Regrade(True, None, rating, card_corrected=False)
+    attempt_changed = (attempt.is_correct, attempt.score) != (is_correct, score)
+    if attempt_changed:
+        Attempt.objects.filter(pk=attempt.pk).update(is_correct=is_correct, score=score)
+    log = answer.review_log
+    if log is None:
+        logger.warning("Written answer %s has no linked review: its card is unchanged", answer.pk)
+        return Regrade(attempt_changed, None, None, card_corrected=False)
+    wanted = mark_rating(attempt=attempt, label=label, score=score)
+    if log.rating == wanted:
+        return Regrade(attempt_changed, log.rating, wanted, card_corrected=False)
+    _review_replace(answer=answer, log=log, rating=wanted)
+    return Regrade(attempt_changed, log.rating, wanted, card_corrected=True)
+
+
+def _review_replace(*, answer: WrittenAnswer, log: ReviewLog, rating: int) -> None:
+    """Swap the answer's review for one with `rating`, then replay the card's reviews."""
+    replacement = ReviewLog.objects.create(
+        card_id=log.card_id,
+        rating=rating,
+        reviewed_at=log.reviewed_at,
+        duration_ms=log.duration_ms,
+        elapsed_days=log.elapsed_days,
+        retrievability_before=log.retrievability_before,
+        source=log.source,
+    )
+    card = log.card
+    log.delete()
+    WrittenAnswer.objects.filter(pk=answer.pk).update(review_log=replacement)
+    card_rebuild(card=card)
 
 
 def mark_result_as_json(*, request: MarkingRequest, result: MarkResult) -> dict[str, Any]:
@@ -398,6 +488,54 @@ def mark_flag_create(*, mark: MachineMark, learner: User, reason: str) -> MarkFl
     return MarkFlag.objects.create(mark=mark, learner=learner, reason=reason)
 
 
+# Tutors: mark what the engine could not -----------------------------------------------------
+
+
+class AnswerNotAwaitingPerson(ValueError):
+    """The answer no longer waits for a person: someone marked it, or the engine has it again."""
+
+
+@transaction.atomic
+def written_answer_mark_by_person(
+    *,
+    answer: WrittenAnswer,
+    tutor: User,
+    point_verdicts: list[dict[str, str]],
+    label: str,
+    score: float,
+    comment: str,
+    now: datetime | None = None,
+) -> PersonMark:
+    """Store a tutor's mark of an answer the engine gave up on: final, once, graded, reviewed.
+
+    The caller has checked that `tutor` may mark it and derived `label` and `score`. One
+    conditional UPDATE moves the row from `needs_person` to `marked_by_person`; if the row is
+    no longer `needs_person` (another tutor marked it first, or the learner sent it back to the
+    engine), nothing is stored and `AnswerNotAwaitingPerson` is raised. In the same transaction:
+    the `PersonMark`, the attempt's grade and one FSRS review dated when the learner answered.
+    """
+    now = now or timezone.now()
+    won = WrittenAnswer.objects.filter(pk=answer.pk, status=MarkingStatus.NEEDS_PERSON).update(
+        status=MarkingStatus.MARKED_BY_PERSON, marked_at=now, lease_expires_at=None, updated_at=now
+    )
+    if won != 1:
+        raise AnswerNotAwaitingPerson(
+            "This answer is no longer waiting for a person: it has been marked, or the engine "
+            "is marking it again."
+        )
+    person_mark = PersonMark.objects.create(
+        answer_id=answer.pk,
+        tutor=tutor,
+        point_verdicts=point_verdicts,
+        label=label,
+        score=score,
+        comment=comment,
+    )
+    written_answer_regrade(answer=answer, label=label, score=score)
+    answer.refresh_from_db()
+    return person_mark
+
+
 # The sweep ---------------------------------------------------------------------------------
 
 
@@ -482,15 +620,30 @@ def _moderation_json(moderation: Moderation) -> dict[str, Any]:
     }
 
 
+def _person_mark_json(person_mark: PersonMark) -> dict[str, Any]:
+    return {
+        "label": person_mark.label,
+        "score": person_mark.score,
+        "point_verdicts": person_mark.point_verdicts,
+        "comment": person_mark.comment,
+        "created_at": person_mark.created_at.isoformat(),
+    }
+
+
 def marking_data_export(*, learner: User) -> dict[str, list[dict[str, Any]]]:
-    """Return the person's written answers (with marks, flags, moderations) and, for a tutor,
-    the moderations they made, as JSON."""
+    """Return the person's written answers (with marks, flags, moderations, a tutor's mark)
+    and, for a tutor, the moderations and marks they made, as JSON."""
     made = Moderation.objects.filter(tutor=learner).select_related("mark__answer__item")
+    marked = PersonMark.objects.filter(tutor=learner).select_related("answer")
     return {
         "written_answers": _answers_export(learner),
         "moderations_made": [
             {"answer": str(m.mark.answer.uuid), **_moderation_json(m)}
             for m in made.order_by("created_at", "pk")
+        ],
+        "marks_made": [
+            {"answer": str(p.answer.uuid), **_person_mark_json(p)}
+            for p in marked.order_by("created_at", "pk")
         ],
     }
 
@@ -498,7 +651,7 @@ def marking_data_export(*, learner: User) -> dict[str, list[dict[str, Any]]]:
 def _answers_export(learner: User) -> list[dict[str, Any]]:
     answers = (
         WrittenAnswer.objects.filter(learner=learner)
-        .select_related("item")
+        .select_related("item", "person_mark")
         .prefetch_related("marks__flags", "marks__moderations")
         .order_by("created_at", "pk")
     )
@@ -510,6 +663,9 @@ def _answers_export(learner: User) -> list[dict[str, Any]]:
             "status": answer.status,
             "submitted_at": answer.created_at.isoformat(),
             "marked_at": answer.marked_at.isoformat() if answer.marked_at else None,
+            "tutor_mark": (
+                _person_mark_json(answer.person_mark) if _has_person_mark(answer) else None
+            ),
             "marks": [
                 {
                     "engine": f"{mark.engine_name} {mark.engine_version}",
@@ -532,10 +688,18 @@ def _answers_export(learner: User) -> list[dict[str, Any]]:
     ]
 
 
+def _has_person_mark(answer: WrittenAnswer) -> bool:
+    try:
+        return answer.person_mark is not None
+    except PersonMark.DoesNotExist:
+        return False
+
+
 def marking_data_erase(*, learner: User) -> None:
     """Delete the learner's written answers, marks, flags and the moderations of those marks;
-    a tutor's moderations of other learners' marks stay, no longer linked to the tutor."""
+    a tutor's moderations and marks of other learners' answers stay, no longer linked to them."""
     Moderation.objects.filter(tutor=learner).update(tutor=None)
+    PersonMark.objects.filter(tutor=learner).update(tutor=None)
     MarkFlag.objects.filter(learner=learner).delete()
     # Marks, their flags and moderations cascade from the answers.
     WrittenAnswer.objects.filter(learner=learner).delete()

@@ -23,7 +23,7 @@ from revisewise.accounts.models import User
 from revisewise.audit.models import AuditAction
 from revisewise.audit.services import audit_record
 from revisewise.marking.forms import MarkFlagForm, WrittenAnswerForm
-from revisewise.marking.models import WrittenAnswer
+from revisewise.marking.models import MarkingStatus, WrittenAnswer
 from revisewise.marking.selectors import (
     LABELS,
     written_answer_feedback,
@@ -94,13 +94,16 @@ def answer_list(request: HttpRequest) -> HttpResponse:
             key=lambda m: (m.created_at, m.pk),
             reverse=True,
         )
-        shown = moderations[0] if moderations else (marks[0] if marks else None)
+        shown: Any = moderations[0] if moderations else (marks[0] if marks else None)
+        if answer.status == MarkingStatus.MARKED_BY_PERSON:
+            # The tutor's mark, as on the answer page; the status column says who marked it.
+            shown = getattr(answer, "person_mark", None)
         rows.append(
             {
                 "answer": answer,
                 "label": LABELS.get(shown.label, shown.label) if shown else "",
                 "percent": round(shown.score * 100) if shown else None,
-                "is_moderated": bool(moderations),
+                "is_moderated": bool(moderations) and shown is moderations[0],
             }
         )
     context = {"rows": rows, "questions": written_items_list_for_learner(learner=learner)}

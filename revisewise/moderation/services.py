@@ -1,7 +1,10 @@
-"""Record a tutor's moderation of a machine mark, and export moderations as labelled data.
+"""Record a tutor's moderation of a machine mark or mark of an answer the engine could not
+mark, and export moderations as labelled data.
 
 A moderation is a new `Moderation` row, never an update: the machine's mark and every earlier
-moderation stay, and the newest moderation of a mark is the one the learner sees.
+moderation stay, and the newest moderation of a mark is the one the learner sees and the one
+that counts for learning (the attempt's grade, the FSRS review). A tutor's mark of an answer
+the engine gave up on is a `PersonMark`, once per answer.
 """
 
 from __future__ import annotations
@@ -21,7 +24,19 @@ from revisewise.accounts.models import Centre, Membership, Role, User
 from revisewise.accounts.selectors import user_is_tutor_of
 from revisewise.audit.models import AuditAction
 from revisewise.audit.services import audit_record
-from revisewise.marking.models import MachineMark, Moderation, ModerationDecision
+from revisewise.marking.models import (
+    MachineMark,
+    MarkingStatus,
+    Moderation,
+    ModerationDecision,
+    PersonMark,
+    WrittenAnswer,
+)
+from revisewise.marking.services import (
+    Regrade,
+    written_answer_mark_by_person,
+    written_answer_regrade,
+)
 
 VERDICTS = ("met", "partly_met", "not_met")
 # Credit per verdict, as the engine counts coverage of the marking points.
@@ -197,6 +212,7 @@ def moderation_record(
         score=derived.score,
         comment=overall,
     )
+    regrade = _moderation_regrade(mark, derived)
     audit_record(
         actor=tutor,
         action=AuditAction.MARK_MODERATED,
@@ -208,9 +224,108 @@ def moderation_record(
             "decision": decision,
             "machine_label": mark.label,
             "label": derived.label,
+            "regrade": regrade.as_json() if regrade else None,
         },
     )
     return moderation
+
+
+def _moderation_regrade(mark: MachineMark, derived: Derived) -> Regrade | None:
+    """Make the new moderation count for learning when it is of the mark the learner sees.
+
+    Only the newest machine mark of a machine-marked answer is shown, so a moderation of an
+    older one, or of a re-mark of an answer a tutor marked (whose mark is final), changes
+    nothing. Idempotent: a confirmation of an unmoderated mark leaves grade and card as they are.
+    """
+    answer = mark.answer
+    newest = answer.marks.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
+    if answer.status != MarkingStatus.MARKED or newest != mark.pk:
+        return None
+    return written_answer_regrade(answer=answer, label=derived.label, score=derived.score)
+
+
+def answer_marking_points(answer: WrittenAnswer) -> list[str]:
+    """Return the item's marking points, as the engine would have been given them."""
+    payload = answer.item.payload if isinstance(answer.item.payload, dict) else {}
+    return [str(p) for p in payload.get("marking_points", []) if str(p).strip()]
+
+
+def _clean_person_verdicts(
+    points: list[str], point_verdicts: Iterable[Mapping[str, str]]
+) -> list[dict[str, str]]:
+    """Check the tutor gave one known verdict for each marking point, in any order."""
+    given: dict[str, Mapping[str, str]] = {}
+    for row in point_verdicts:
+        point = str(row.get("point", ""))
+        if point in given:
+            raise ValidationError({"point_verdicts": f"The point “{point}” was given twice."})
+        given[point] = row
+    if set(given) - set(points):
+        raise ValidationError({"point_verdicts": "A verdict was given for an unknown point."})
+    cleaned: list[dict[str, str]] = []
+    for index, point in enumerate(points):
+        verdict = str(given.get(point, {}).get("verdict", ""))
+        if verdict not in VERDICTS:
+            raise ValidationError({"point_verdicts": f"Choose a verdict for “{point}”."})
+        comment = _clean_comment(
+            str(given[point].get("comment", "")), field=f"point_{index}_comment"
+        )
+        cleaned.append({"point": point, "verdict": verdict, "comment": comment})
+    return cleaned
+
+
+@transaction.atomic
+def person_mark_record(
+    *,
+    tutor: User,
+    answer: WrittenAnswer,
+    point_verdicts: Iterable[Mapping[str, str]],
+    comment: str,
+    label: str | None = None,
+) -> PersonMark:
+    """Mark an answer the engine gave up on, as its learner's tutor; the mark is final.
+
+    `point_verdicts` holds one `{"point", "verdict", "comment"}` per marking point of the item
+    (verdict: met, partly_met or not_met); the label and score follow by the engine's point
+    rules (`mark_derive`, no misconception). An item with no marking points is marked as a
+    whole with `label`. Raises PermissionDenied unless `tutor` tutors the learner,
+    ValidationError for a missing or unknown verdict, and `AnswerNotAwaitingPerson` when the
+    answer is no longer `needs_person` (another tutor was first, or the learner asked the
+    engine to try again). Grades the attempt, reviews the card and records a MARK_MODERATED
+    audit event (`detail.kind` = "person_mark"), all in one transaction.
+    """
+    learner = answer.learner
+    if not user_is_tutor_of(tutor=tutor, learner=learner):
+        raise PermissionDenied("Only the learner's tutor can mark this answer.")
+    rows = _clean_person_verdicts(answer_marking_points(answer), point_verdicts)
+    overall = _clean_comment(comment, field="comment")
+    if rows:
+        derived = mark_derive(verdicts=[r["verdict"] for r in rows], misconception_shown=False)
+    elif label in LABELS:
+        derived = Derived(label=label, score=LABEL_SCORE[label])
+    else:
+        raise ValidationError({"label": "Choose a mark for the answer."})
+    person_mark = written_answer_mark_by_person(
+        answer=answer,
+        tutor=tutor,
+        point_verdicts=rows,
+        label=derived.label,
+        score=derived.score,
+        comment=overall,
+    )
+    audit_record(
+        actor=tutor,
+        action=AuditAction.MARK_MODERATED,
+        subject=learner,
+        centre=centre_shared(tutor=tutor, learner=learner),
+        detail={
+            "kind": "person_mark",
+            "answer": str(answer.uuid),
+            "person_mark": str(person_mark.uuid),
+            "label": derived.label,
+        },
+    )
+    return person_mark
 
 
 def answer_opaque_id(answer_uuid: str) -> str:

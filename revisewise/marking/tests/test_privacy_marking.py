@@ -46,6 +46,7 @@ def test_it_registers_the_marking_models():
         "marking.MachineMark",
         "marking.MarkFlag",
         "marking.Moderation",
+        "marking.PersonMark",
     }
 
 
