@@ -128,3 +128,91 @@ class ModerationForm(forms.Form):
             "label": data.get("label"),
             "misconception_upheld": data.get("misconception_upheld"),
         }
+
+
+@dataclass(frozen=True)
+class PersonPointRow:
+    number: int
+    point: str
+    verdict: forms.BoundField
+    comment: forms.BoundField
+
+
+class PersonMarkForm(forms.Form):
+    """One fieldset per marking point with nothing preselected: there is no machine verdict."""
+
+    comment = forms.CharField(
+        required=False,
+        max_length=MAX_COMMENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Overall comment for the learner"),
+    )
+
+    def __init__(self, *args: Any, points: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = points
+        for index, _point in enumerate(points):
+            self.fields[f"point_{index}_verdict"] = forms.ChoiceField(
+                choices=VERDICT_CHOICES,
+                widget=forms.RadioSelect,
+                label=_("Your verdict"),
+                error_messages={"required": _("Choose met, partly met or not met.")},
+            )
+            self.fields[f"point_{index}_comment"] = forms.CharField(
+                required=False,
+                max_length=MAX_COMMENT_CHARS,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label=_("Comment on this point"),
+            )
+        if not points:
+            self.fields["label"] = forms.ChoiceField(
+                choices=LABEL_CHOICES,
+                widget=forms.RadioSelect,
+                label=_("Your mark for the answer"),
+                error_messages={"required": _("Choose a mark for the answer.")},
+            )
+        self.order_fields([name for name in self.fields if name != "comment"])
+
+    def point_rows(self) -> list[PersonPointRow]:
+        return [
+            PersonPointRow(
+                number=index + 1,
+                point=point,
+                verdict=self[f"point_{index}_verdict"],
+                comment=self[f"point_{index}_comment"],
+            )
+            for index, point in enumerate(self.points)
+        ]
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """Return (anchor, message) for the error summary, in the order of the page."""
+        links: list[tuple[str, str]] = []
+        for name, field in self.fields.items():
+            for error in self.errors.get(name, []):
+                anchor = self[name].auto_id
+                if isinstance(field.widget, forms.RadioSelect):
+                    anchor += "_0"
+                match = name.split("_")
+                if name.startswith("point_") and match[1].isdigit():
+                    error = _("Marking point %(number)s: %(error)s") % {
+                        "number": int(match[1]) + 1,
+                        "error": error,
+                    }
+                links.append((anchor, str(error)))
+        return links
+
+    def service_arguments(self) -> dict[str, Any]:
+        """Return the keyword arguments of `person_mark_record` (after `is_valid`)."""
+        data = self.cleaned_data
+        return {
+            "point_verdicts": [
+                {
+                    "point": point,
+                    "verdict": data[f"point_{index}_verdict"],
+                    "comment": data[f"point_{index}_comment"],
+                }
+                for index, point in enumerate(self.points)
+            ],
+            "comment": data["comment"],
+            "label": data.get("label"),
+        }

@@ -35,6 +35,7 @@ from revisewise.marking.models import (
     MarkFlag,
     MarkingStatus,
     Moderation,
+    PersonMark,
     WrittenAnswer,
 )
 from revisewise.moderation.services import LABEL_CHOICES
@@ -215,6 +216,27 @@ def mark_get_for_tutor(*, tutor: User, mark_uuid: str) -> MachineMark:
     if mark is None or not user_is_tutor_of(tutor=tutor, learner=mark.answer.learner):
         raise Http404("No such mark.")
     return mark
+
+
+def answer_get_for_tutor(*, tutor: User, answer_uuid: str) -> WrittenAnswer:
+    """Return a written answer of a learner this person tutors, or raise Http404."""
+    answer = (
+        WrittenAnswer.objects.select_related("learner", "item", "attempt")
+        .filter(uuid=answer_uuid)
+        .first()
+    )
+    if answer is None or not user_is_tutor_of(tutor=tutor, learner=answer.learner):
+        raise Http404("No such answer.")
+    return answer
+
+
+def person_mark_for_answer(*, answer: WrittenAnswer) -> PersonMark | None:
+    """Return the tutor's mark of an answer the engine could not mark, if it has one."""
+    return PersonMark.objects.select_related("tutor").filter(answer=answer).first()
+
+
+def newest_mark_for_answer(*, answer: WrittenAnswer) -> MachineMark | None:
+    return answer.marks.order_by("-created_at", "-pk").first()
 
 
 def moderation_history(*, mark: MachineMark) -> list[Moderation]:

@@ -9,4 +9,5 @@ app_name = "moderation"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("<uuid:mark_uuid>/", views.mark_moderate, name="mark"),
+    path("answers/<uuid:answer_uuid>/", views.answer_mark, name="answer-mark"),
 ]

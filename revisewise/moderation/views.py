@@ -1,4 +1,5 @@
-"""Moderation pages for tutors: the queue with the engine's agreement, and one mark to moderate."""
+"""Moderation pages for tutors: the queue with the engine's agreement, one mark to moderate,
+and one answer the engine could not mark, for the tutor to mark."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from revisewise.accounts.models import User
 from revisewise.accounts.selectors import user_has_centre_role
 from revisewise.audit.models import AuditAction
 from revisewise.audit.services import audit_record
-from revisewise.marking.models import Moderation
-from revisewise.moderation.forms import ModerationForm, QueueFilterForm
+from revisewise.marking.models import MarkingStatus, Moderation
+from revisewise.marking.services import AnswerNotAwaitingPerson
+from revisewise.moderation.forms import ModerationForm, PersonMarkForm, QueueFilterForm
 from revisewise.moderation.highlight import answer_segments
 from revisewise.moderation.selectors import (
+    answer_get_for_tutor,
     answers_unmarked_for_tutor,
     cohorts_tutored_by,
     flags_for_mark,
@@ -30,12 +33,16 @@ from revisewise.moderation.selectors import (
     moderation_history,
     moderation_queue_for_tutor,
     moderation_summary_for_learners,
+    newest_mark_for_answer,
+    person_mark_for_answer,
 )
 from revisewise.moderation.services import (
     LABEL_CHOICES,
     VERDICT_CHOICES,
+    answer_marking_points,
     centre_shared,
     moderation_record,
+    person_mark_record,
 )
 
 
@@ -111,6 +118,67 @@ def mark_moderate(request: HttpRequest, mark_uuid: UUID) -> HttpResponse:
         "misconceptions": mark.result.get("misconceptions_shown") or [],
     }
     return render(request, "moderation/mark.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_mark(request: HttpRequest, answer_uuid: UUID) -> HttpResponse:
+    """Mark, per marking point, an answer the engine gave up on; once marked, show the mark."""
+    tutor = _moderator(request)
+    answer = answer_get_for_tutor(tutor=tutor, answer_uuid=str(answer_uuid))
+    mark = newest_mark_for_answer(answer=answer)
+    if answer.status == MarkingStatus.MARKED and mark is not None:
+        # The engine marked it after all (the learner asked it to try again): moderate that.
+        return redirect("moderation:mark", mark_uuid=mark.uuid)
+    form = PersonMarkForm(
+        request.POST if request.method == "POST" else None, points=answer_marking_points(answer)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_mark_record(tutor=tutor, answer=answer, **form.service_arguments())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except AnswerNotAwaitingPerson as error:
+            messages.error(request, str(error))
+            return redirect("moderation:answer-mark", answer_uuid=answer.uuid)
+        else:
+            messages.success(request, _("Mark saved. The learner now sees your mark."))
+            return redirect("moderation:answer-mark", answer_uuid=answer.uuid)
+    if request.method == "GET":
+        _audit_viewed(tutor, answer.learner, {"answer": str(answer.uuid)})
+    context = {
+        "answer": answer,
+        "learner": answer.learner,
+        "form": form,
+        "can_mark": answer.status == MarkingStatus.NEEDS_PERSON,
+        "person_mark": _person_mark_view(person_mark_for_answer(answer=answer)),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "moderation/answer_mark.html", context, status=status)
+
+
+def _audit_viewed(tutor: User, learner: User, detail: dict[str, Any]) -> None:
+    centre = centre_shared(tutor=tutor, learner=learner)
+    audit_record(
+        actor=tutor, action=AuditAction.ANSWER_VIEWED, subject=learner, centre=centre, detail=detail
+    )
+
+
+def _person_mark_view(person_mark: Any) -> dict[str, Any] | None:
+    if person_mark is None:
+        return None
+    return {
+        "mark": person_mark,
+        "label_name": _name(LABEL_CHOICES, person_mark.label),
+        "points": [
+            {
+                "point": row.get("point", ""),
+                "verdict": _name(VERDICT_CHOICES, row.get("verdict", "")),
+                "comment": row.get("comment", ""),
+            }
+            for row in person_mark.point_verdicts
+        ],
+    }
 
 
 def _name(choices: list[tuple[str, Any]], value: str) -> str:

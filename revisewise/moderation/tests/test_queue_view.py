@@ -162,7 +162,7 @@ def test_answers_the_machine_could_not_mark_are_listed_for_their_tutor_only(
         marked_at=None,
         text="An answer the engine gave up on.",
     )
-    link = reverse("marking:answer-detail", kwargs={"answer_uuid": answer.uuid})
+    link = reverse("moderation:answer-mark", kwargs={"answer_uuid": answer.uuid})
     html = signed_in(tutor).get(URL).content.decode()
     assert "Answers the machine could not mark" in html
     assert link in html
