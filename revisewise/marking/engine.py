@@ -37,6 +37,12 @@ MISCONCEPTION_THRESHOLD = 0.68
 # coverage both reach these. Chosen on the development half of eval/customer_service.jsonl.
 SCHEME_CORRECT_PROBABILITY = 0.25
 SCHEME_CORRECT_COVERAGE = 0.5
+# A marking point with several ideas (text.point_ideas) is met when the ideas' credit (met 1,
+# partly met 0.5, each judged like a point) averages at least two thirds ("mostly covered"), and
+# partly met from one third ("some are"), wherever in the answer each idea is covered.
+IDEAS_MET_SHARE = 2 / 3
+IDEAS_PARTLY_SHARE = 1 / 3
+VERDICT_CREDIT: dict[Verdict, float] = {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}
 OFF_TOPIC_COSINE = 0.15
 # At most this many sentences and clauses are compared with the points (long answers are grouped
 # into windows of sentences, see text.capped_clauses), which bounds the encoder work per answer.
@@ -119,6 +125,7 @@ class MarkingEngine:
             [
                 *features.texts_to_embed(request.question, request.references, answer),
                 *points,
+                *(i for point in points for i in t.point_ideas(point)),
                 *criteria,
                 *statements,
                 *corrections,
@@ -135,7 +142,8 @@ class MarkingEngine:
         row = full[self._columns]
         spans = _Spans.build(capped, a_enc, {text: item.vector for text, item in encoded.items()})
         probabilities = self._probabilities(row)
-        verdicts = tuple(self._verdict(p, spans, demoted) for p in points)
+        windows = _Spans.build(_idea_spans(answer, capped), a_enc, spans.vectors)
+        verdicts = tuple(self._verdict(p, spans, windows, demoted) for p in points)
         if self._is_off_topic(full):
             return self._zero(request, (*flags, "off_topic"), verdicts=verdicts)
         shown = self._misconceptions(request, spans)
@@ -143,7 +151,11 @@ class MarkingEngine:
             probabilities, verdicts, shown, scheme_only=not request.reference_answers
         )
         score = self._score(probabilities, verdicts, label)
-        if adversarial.is_bare_list(answer, points):
+        # A point's ideas are judged one by one, so a list of the ideas' words is a bare list too.
+        ideas = tuple(idea for point in points for idea in t.point_ideas(point))
+        if adversarial.is_bare_list(answer, points) or (
+            len(ideas) > len(points) and adversarial.is_bare_list(answer, ideas)
+        ):
             flags.append("bare_list")
             label = "partially_correct" if label == "correct" else label
             score = min(score, 0.5)
@@ -223,18 +235,40 @@ class MarkingEngine:
             score = min(score, 0.3)
         return float(min(1.0, max(0.0, score)))
 
-    def _verdict(self, point: str, spans: _Spans, demoted: frozenset[str]) -> PointVerdict:
+    def _verdict(
+        self, point: str, spans: _Spans, windows: _Spans, demoted: frozenset[str]
+    ) -> PointVerdict:
+        """Judge one point as a whole against single clauses, and idea by idea against clauses
+        and windows of adjacent sentences; the better of the two verdicts stands."""
         best, similarity = self._best_span(point, spans, demoted)
-        verdict: Verdict = "not_met"
-        if similarity >= MET_THRESHOLD:
-            verdict = "met"
-        elif similarity >= PARTLY_THRESHOLD:
-            verdict = "partly_met"
-        evidence = None
-        if best is not None and verdict != "not_met":
-            evidence = Evidence(start=best.start, end=best.end, text=best.text)
+        verdict = _grade(similarity)
+        evidence = _evidence(best) if best is not None and verdict != "not_met" else None
+        ideas = t.point_ideas(point)
+        if len(ideas) == 1:
+            found = (evidence,) if evidence else ()
+            return PointVerdict(point, verdict, evidence, round(similarity, 4), found)
+        covering: list[tuple[t.Span, Verdict]] = []
+        share = 0.0
+        for idea in ideas:
+            span, idea_similarity = self._best_span(idea, windows, demoted)
+            grade = _grade(idea_similarity)
+            share += VERDICT_CREDIT[grade] / len(ideas)
+            if span is not None and grade != "not_met":
+                covering.append((span, grade))
+        by_ideas = _grade_share(share)
+        if VERDICT_CREDIT[by_ideas] > VERDICT_CREDIT[verdict]:
+            verdict = by_ideas
+            evidence = _evidence(max(covering, key=lambda pair: VERDICT_CREDIT[pair[1]])[0])
+        spans_found = {(s.start, s.end): _evidence(s) for s, _ in covering}
+        if evidence is not None:
+            spans_found.setdefault((evidence.start, evidence.end), evidence)
         return PointVerdict(
-            point=point, verdict=verdict, evidence=evidence, similarity=round(similarity, 4)
+            point=point,
+            verdict=verdict,
+            evidence=evidence,
+            similarity=round(similarity, 4),
+            evidence_spans=tuple(spans_found[k] for k in sorted(spans_found)) if evidence else (),
+            ideas_covered=round(share, 4),
         )
 
     def _best_span(
@@ -334,8 +368,37 @@ class MarkingEngine:
 
 def _coverage(verdicts: tuple[PointVerdict, ...]) -> float:
     """Return the share of the points covered: met counts 1, partly met 0.5."""
-    credit = {"met": 1.0, "partly_met": 0.5}
-    return sum(credit.get(v.verdict, 0.0) for v in verdicts) / len(verdicts)
+    return sum(VERDICT_CREDIT[v.verdict] for v in verdicts) / len(verdicts)
+
+
+def _idea_spans(answer: str, capped: list[t.Span]) -> list[t.Span]:
+    """Return where a point's ideas are looked for: the clauses, their parts between
+    connectives, and pairs of adjacent sentences (unless the answer is long enough to be capped,
+    when the capped spans already group sentences)."""
+    if len(capped) >= MAX_SPANS:
+        return capped
+    extra = [*t.connective_pieces(answer, capped), *t.sentence_windows(answer)]
+    return list(dict.fromkeys([*capped, *extra]))
+
+
+def _grade(similarity: float) -> Verdict:
+    if similarity >= MET_THRESHOLD:
+        return "met"
+    if similarity >= PARTLY_THRESHOLD:
+        return "partly_met"
+    return "not_met"
+
+
+def _grade_share(share: float) -> Verdict:
+    if share >= IDEAS_MET_SHARE - 1e-9:
+        return "met"
+    if share >= IDEAS_PARTLY_SHARE - 1e-9:
+        return "partly_met"
+    return "not_met"
+
+
+def _evidence(span: t.Span) -> Evidence:
+    return Evidence(start=span.start, end=span.end, text=span.text)
 
 
 @functools.lru_cache(maxsize=1)

@@ -245,3 +245,101 @@ def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
 def demote(tokens: list[str], question_stems: set[str]) -> list[str]:
     """Remove words whose stems appear in the question ("question demoting")."""
     return [t for t in tokens if stem(t) not in question_stems]
+
+
+# Where a marking point's ideas part: commas and semicolons outside brackets, "and" before a new
+# "-ing" activity ("defining CRM and explaining how ...") unless it joins two ("gathering and
+# analysing feedback"), and "and how" / "and why"; "highs and lows" stays whole.
+_IDEA_BREAK_RE = re.compile(
+    r"[,;]\s*|(?<!ing)\s+and\s+(?=[A-Za-z]+ing\b)|\s+and\s+(?=(?:how|why)\b)"
+)
+_LEADING_JOINER_RE = re.compile(r"^(?:and|or)\s+", re.IGNORECASE)
+_BRACKETED_RE = re.compile(r"\([^)]*\)")
+# Assessor framing at the start of an idea says how to credit it, not what to credit: "evidence
+# of", "demonstrating a clear understanding of", "such as", "supported by", "with references to".
+_FRAMING_RE = re.compile(
+    r"^(?:(?:robust|clear|some)\s+evidence\s+of\s+|evidence\s+of\s+|demonstrating\s+"
+    r"(?:an?\s+)?(?:(?:clear|detailed|good|sound|effective)\s+)?(?:understanding\s+of\s+)?"
+    r"(?:the\s+)?|showing\s+|articulating\s+|understanding\s+|such\s+as\s+|including\s+"
+    r"|supported\s+by\s+|with\s+references?\s+to\s+|with\s+|clearly\s+|accurately\s+)+",
+    re.IGNORECASE,
+)
+# Where a clause parts into smaller pieces an idea may match on its own ("stay calm and
+# positive and move the conversation on").
+_CONNECTIVE_RE = re.compile(r"\s+(?:and|then|so|but|because|which|while)\s+", re.IGNORECASE)
+MIN_IDEA_WORDS = 3
+
+
+@functools.lru_cache(maxsize=4096)
+def point_ideas(point: str) -> tuple[str, ...]:
+    """Split a marking point into the ideas an answer must cover, in order.
+
+    An assessor's point often lists several ideas ("mapping a customer journey, identifying key
+    touchpoints, potential friction areas, and emotional highs and lows"). It is cut at commas
+    and semicolons outside brackets (examples in "(e.g., ...)" stay with their idea) and at "and"
+    before a new "-ing" activity or "how"/"why". A piece with fewer than `MIN_IDEA_WORDS` content
+    words (outside brackets) is a list item or qualifier of its neighbour and is joined to the
+    piece before it (a short first piece, to the one after). A point with one idea is returned
+    whole.
+    """
+    masked = _BRACKETED_RE.sub(lambda m: "x" * len(m.group()), point)
+    cuts = [0]
+    for match in _IDEA_BREAK_RE.finditer(masked):
+        cuts.extend((match.start(), match.end()))
+    cuts.append(len(point))
+    pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
+    groups: list[list[tuple[int, int]]] = []
+    pending: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if _idea_words(point[start:end]) >= MIN_IDEA_WORDS:
+            groups.append([*pending, (start, end)])
+            pending = []
+        elif groups:
+            groups[-1].append((start, end))
+        else:
+            pending.append((start, end))
+    if pending:
+        groups.append(pending)
+    if len(groups) <= 1:
+        return (point,)
+    ideas = []
+    for group in groups:
+        text = _LEADING_JOINER_RE.sub("", point[group[0][0] : group[-1][1]].strip(" ,;."))
+        unframed = _FRAMING_RE.sub("", text)
+        ideas.append(unframed if _idea_words(unframed) >= 2 else text)
+    return tuple(ideas)
+
+
+def _idea_words(piece: str) -> int:
+    return len(content_words(_BRACKETED_RE.sub(" ", piece)))
+
+
+def connective_pieces(text: str, spans: list[Span]) -> list[Span]:
+    """Return the parts of each span between connectives ("and", "then", "so" ...), when a span
+    has more than one, so a short idea can match the part of a clause that makes it."""
+    pieces: list[Span] = []
+    for span in spans:
+        cuts = [0]
+        for match in _CONNECTIVE_RE.finditer(span.text):
+            cuts.extend((match.start(), match.end()))
+        cuts.append(len(span.text))
+        if len(cuts) <= 2:
+            continue
+        for i in range(0, len(cuts), 2):
+            start, end = span.start + cuts[i], span.start + cuts[i + 1]
+            while end > start and text[end - 1] in ",;: ":
+                end -= 1
+            _add_span(pieces, text, start, end)
+    return [p for p in dict.fromkeys(pieces) if p not in spans]
+
+
+def sentence_windows(text: str, size: int = 2) -> list[Span]:
+    """Return runs of `size` adjacent sentences, so an idea put across a sentence break is seen."""
+    sentences: list[Span] = []
+    for match in CLAUSE_RE.finditer(text):
+        _add_span(sentences, text, match.start(), match.end())
+    windows = []
+    for i in range(len(sentences) - size + 1):
+        start, end = sentences[i].start, sentences[i + size - 1].end
+        windows.append(Span(start, end, text[start:end]))
+    return windows

@@ -27,10 +27,21 @@ class Evidence:
 
 @dataclass(frozen=True)
 class PointVerdict:
+    """How far the answer meets one marking point.
+
+    `evidence` is the one span that covers most of the point (what a single quote shows);
+    `evidence_spans` are every span that covers one of its ideas, in answer order (a point met
+    across several sentences has several). `similarity` is the whole point's best single span;
+    `ideas_covered` the share of the point's ideas covered (met 1, partly 0.5), None for a point
+    with one idea.
+    """
+
     point: str
     verdict: Verdict
     evidence: Evidence | None
     similarity: float
+    evidence_spans: tuple[Evidence, ...] = ()
+    ideas_covered: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from revisewise.marking.types import MarkingRequest
+
+QUESTION = (
+    "Critically evaluate the possible journeys of your customers, including challenges and the "
+    "end-to-end experience."
+)
+JOURNEY = (
+    "Demonstrating a detailed mapping of a customer journey, identifying key touchpoints, "
+    "potential friction areas, and emotional highs and lows."
+)
+ACROSS_SENTENCES = (
+    "I would map the customer's whole journey from the first advert to the after-sales call. "
+    "At each stage I would list the key touchpoints, such as the website, the phone line and "
+    "the delivery. Then I would look for friction, the places where customers get stuck or give "
+    "up. Finally I would note the emotional highs and lows, like relief when the parcel arrives "
+    "or anger at a long wait."
+)
+
+
+@pytest.fixture
+def journey() -> MarkingRequest:
+    return MarkingRequest(question=QUESTION, answer="", marking_points=(JOURNEY,))
+
+
+def test_a_point_covered_across_several_sentences_is_met_with_each_span(engine, journey):
+    result = engine.mark(dataclasses.replace(journey, answer=ACROSS_SENTENCES))
+    verdict = result.point_verdicts[0]
+    assert verdict.verdict == "met"
+    assert result.label == "correct"
+    assert verdict.ideas_covered is not None
+    assert verdict.ideas_covered >= 0.5
+    assert len(verdict.evidence_spans) >= 3
+    assert verdict.evidence in verdict.evidence_spans
+    for span in verdict.evidence_spans:
+        assert ACROSS_SENTENCES[span.start : span.end] == span.text
+    starts = [span.start for span in verdict.evidence_spans]
+    assert starts == sorted(starts)
+
+
+def test_one_idea_of_several_is_not_the_whole_point(engine, journey):
+    answer = (
+        "I would map the customer's whole journey from the first advert to the after-sales call."
+    )
+    result = engine.mark(dataclasses.replace(journey, answer=answer))
+    verdict = result.point_verdicts[0]
+    assert verdict.verdict != "met"
+    assert verdict.ideas_covered is not None
+    assert verdict.ideas_covered < 0.5
+    assert result.label != "correct"
+
+
+def test_off_topic_text_earns_no_idea(engine, journey):
+    answer = (
+        "The weather was sunny and we had a picnic by the river. My cat likes to sleep on the "
+        "sofa all afternoon, and then we watched a film about pirates."
+    )
+    result = engine.mark(dataclasses.replace(journey, answer=answer))
+    assert result.label == "incorrect"
+    assert result.score == 0.0
+    assert all(v.verdict == "not_met" and not v.evidence_spans for v in result.point_verdicts)
+
+
+def test_a_bare_list_of_one_points_ideas_is_capped(engine, journey):
+    answer = "customer journey mapping, key touchpoints, friction areas, emotional highs and lows"
+    result = engine.mark(dataclasses.replace(journey, answer=answer))
+    assert "bare_list" in result.flags
+    assert result.label == "partially_correct"
+    assert result.score <= 0.5
+
+
+def test_a_point_with_one_idea_keeps_a_single_evidence_span(engine, unit_request):
+    answer = "I would apologise for the inconvenience straight away."
+    result = engine.mark(dataclasses.replace(unit_request, answer=answer))
+    verdicts = {v.point: v for v in result.point_verdicts}
+    apology = verdicts["Apologise for the inconvenience"]
+    assert apology.verdict == "met"
+    assert apology.ideas_covered is None
+    assert apology.evidence_spans == (apology.evidence,)
