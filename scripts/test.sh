@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/system_packages.sh
 bash scripts/bootstrap.sh
+bash scripts/llm_real.sh  # the real small model of the llm_real tests (docs/llm.md)
 export PATH="$PWD/.venv/bin:$PATH"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 
