@@ -212,7 +212,7 @@ def moderation_record(
         score=derived.score,
         comment=overall,
     )
-    regrade = _moderation_regrade(mark, derived)
+    regrade = _moderation_regrade(mark)
     audit_record(
         actor=tutor,
         action=AuditAction.MARK_MODERATED,
@@ -230,18 +230,23 @@ def moderation_record(
     return moderation
 
 
-def _moderation_regrade(mark: MachineMark, derived: Derived) -> Regrade | None:
-    """Make the new moderation count for learning when it is of the mark the learner sees.
+def _moderation_regrade(mark: MachineMark) -> Regrade | None:
+    """Make the newest moderation count for learning when it is of the mark the learner sees.
 
     Only the newest machine mark of a machine-marked answer is shown, so a moderation of an
     older one, or of a re-mark of an answer a tutor marked (whose mark is final), changes
-    nothing. Idempotent: a confirmation of an unmoderated mark leaves grade and card as they are.
+    nothing. The answer is locked first and the newest moderation read after, so of two tutors
+    saving at once the one who commits last applies the newest verdict, whichever it is.
+    Idempotent: a confirmation of an unmoderated mark leaves grade and card as they are.
     """
-    answer = mark.answer
+    answer = WrittenAnswer.objects.select_for_update().get(pk=mark.answer_id)
     newest = answer.marks.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
     if answer.status != MarkingStatus.MARKED or newest != mark.pk:
         return None
-    return written_answer_regrade(answer=answer, label=derived.label, score=derived.score)
+    current = mark.moderations.order_by("-created_at", "-pk").first()
+    if current is None:
+        return None
+    return written_answer_regrade(answer=answer, label=current.label, score=current.score)
 
 
 def answer_marking_points(answer: WrittenAnswer) -> list[str]:

@@ -48,6 +48,7 @@ def marked_incorrect(learner, django_capture_on_commit_callbacks):
     assert answer.status == MarkingStatus.MARKED, answer.last_error
     mark = answer.marks.get()
     assert mark.label == "incorrect"
+    assert answer.review_log is not None
     assert answer.review_log.rating == ReviewRating.AGAIN
     return answer, mark
 
@@ -69,6 +70,7 @@ def _state(answer: WrittenAnswer) -> tuple:
     attempt = Attempt.objects.get(pk=answer.attempt_id)
     answer.refresh_from_db()
     log = answer.review_log
+    assert log is not None
     return (
         attempt.is_correct,
         attempt.score,
