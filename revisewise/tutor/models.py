@@ -38,7 +38,9 @@ class Passage(TimeStampedModel):
     section = models.CharField(max_length=100)
     position = models.PositiveIntegerField(default=0)
     text = models.TextField()
-    # sha256 of the text and the embedding model: a change of either means re-embedding.
+    # Indexed with the text but never shown: for a criterion, the objective it assesses.
+    context = models.TextField(blank=True, default="")
+    # sha256 of what is indexed and the embedding model: a change of either means re-embedding.
     content_hash = models.CharField(max_length=64)
     embedding = models.BinaryField()
     embedding_model = models.CharField(max_length=300)

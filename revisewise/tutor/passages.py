@@ -3,6 +3,12 @@
 A passage is a unit's synopsis, one ContentItem, or one paragraph of its qualification's
 overview. Each carries its section heading as the seed pages name it, so a citation reads like
 the page ("Customer service performance, Common Mistakes") and links to that section's anchor.
+
+What is indexed is more than what is shown: the section's heading and one-line description, and
+for an assessment criterion the learning objective it assesses. Criteria are written as an
+assessor's instructions ("Award credit for robust evidence of gathering and analysing feedback")
+and often leave the topic to the objective above them; carrying the objective lets a learner's
+question about that topic find the criterion rather than only the one-line objective.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from dataclasses import dataclass
 
 from revisewise.content.models import ContentItem, ItemKind, Qualification
 from revisewise.content.selectors import SECTION_ID_FOR_KIND, SECTION_OVERVIEW, SECTION_SYNOPSIS
+from revisewise.practice.generation.objectives import assign_criteria, objectives_of
+from revisewise.practice.generation.sources import Source, UnitContent
 
 SYNOPSIS = "Topic Synopsis"
 OVERVIEW = "Topic Overview"
@@ -92,19 +100,23 @@ class PassageSpec:
     section: str
     position: int
     text: str
+    # Indexed but not shown: for a criterion, the learning objective it assesses.
+    context: str = ""
 
     @property
     def index_text(self) -> str:
-        return index_text(section=self.section, text=self.text)
+        return index_text(section=self.section, text=self.text, context=self.context)
 
     def content_hash(self, model: str) -> str:
         basis = f"{model}\n{self.index_text}"
         return hashlib.sha256(basis.encode()).hexdigest()
 
 
-def index_text(*, section: str, text: str) -> str:
-    """Return what is embedded and indexed for a passage: its section, described, and its text."""
-    return f"{section} ({SECTION_DESCRIPTIONS.get(section, section)}): {text}"
+def index_text(*, section: str, text: str, context: str = "") -> str:
+    """Return what is embedded and indexed for a passage: its context, its section, described,
+    and its text."""
+    indexed = f"{section} ({SECTION_DESCRIPTIONS.get(section, section)}): {text}"
+    return f"{context.rstrip('.')}. {indexed}" if context else indexed
 
 
 def item_text(item: ContentItem) -> str:
@@ -142,6 +154,7 @@ def passages_for_qualification(qualification: Qualification) -> Iterator[Passage
                 text=unit.synopsis.strip(),
             )
     items = list(qualification.content_items.all())
+    objective_of = criterion_objectives(items)
     for item in items:
         text = item_text(item)
         if not text or _only_repeats(item, items):
@@ -154,7 +167,36 @@ def passages_for_qualification(qualification: Qualification) -> Iterator[Passage
             section=SECTION_FOR_KIND[ItemKind(item.kind)],
             position=item.position,
             text=text,
+            context=objective_of.get(item.pk, ""),
         )
+
+
+def criterion_objectives(items: list[ContentItem]) -> dict[int, str]:
+    """Return, for each unit's assessment criterion, the text of the objective it assesses.
+
+    Uses the same assignment as the written practice items (`assign_criteria`: the pages list
+    criteria in the order of their objectives), so the tutor and the marker agree on it.
+    Qualification-wide criteria (no unit) assess no one objective and get none.
+    """
+    by_unit: dict[int, list[ContentItem]] = {}
+    for item in items:
+        if item.unit_id is not None:
+            by_unit.setdefault(item.unit_id, []).append(item)
+    found: dict[int, str] = {}
+    for unit_id, unit_items in by_unit.items():
+        ordered = sorted(unit_items, key=lambda item: (item.position, item.pk))
+        sources = tuple(
+            Source(item.pk, item.key, item.kind, item.name, item.text, unit_id, "", item.position)
+            for item in ordered
+        )
+        content = UnitContent(unit_id, "", sources, sources)
+        objectives = objectives_of(content)
+        for objective, criteria in zip(
+            objectives, assign_criteria(content, objectives), strict=True
+        ):
+            for criterion in criteria:
+                found[criterion.pk] = objective.text
+    return found
 
 
 def _normalised(text: str) -> str:

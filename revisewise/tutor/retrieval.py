@@ -1,5 +1,8 @@
-"""Hybrid retrieval: BM25 and sentence embeddings, fused by reciprocal rank.
+"""Hybrid retrieval: BM25 and sentence embeddings, fused by reciprocal rank, then re-ranked.
 
+The fused score is adjusted by three small priors, all chosen on development questions only
+(docs/tutor.md): which kind of section the question asks for (its meaning, and whether it speaks
+the vocabulary of assessment), which unit it is about, and a penalty for one-line objectives.
 The learner's qualification is searched first; passages of other qualifications follow only when
 they are relevant on their own. The index is read from `Passage` rows and cached per process
 until the rows change.
@@ -8,6 +11,7 @@ until the rows change.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,10 +20,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.db.models import Count, Max
 
+from revisewise.content.models import Unit
 from revisewise.tutor import dense
 from revisewise.tutor.lexical import BM25, Analyser, learn_acronyms
 from revisewise.tutor.models import Passage
-from revisewise.tutor.passages import SECTION_DESCRIPTIONS, index_text
+from revisewise.tutor.passages import SECTION_DESCRIPTIONS, SYNOPSIS, index_text
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -35,6 +40,23 @@ INTENT_BONUS = 0.003
 # it; a small penalty lets the criterion or concept that does answer rank first. Both values were
 # chosen on the dev split only (docs/tutor.md).
 SECTION_PRIORS: dict[str, float] = {"Learning Objectives": -0.002}
+# A question in the vocabulary of assessment ("do I get marks for...", "what evidence do I
+# need...", "what do assessors look for...") asks what the Assessment Criteria and Guidance say,
+# not what the objectives or the synopsis restate: a bonus for those, the same penalty for these.
+ASSESSMENT_INTENT = re.compile(
+    r"\b(?:assessors?|examiners?|markers?|credit(?:ed)?|marks?|grades?|evidence|criteria|"
+    r"merit|distinction|portfolio|assignments?)\b",
+    re.IGNORECASE,
+)
+ASSESSMENT_SECTIONS = frozenset({"Assessment Criteria", "Assessment Guidance"})
+RESTATING_SECTIONS = frozenset({"Learning Objectives", SYNOPSIS})
+ASSESSMENT_INTENT_BONUS = 0.004
+# Unit routing: a bonus, in fused-score units, for passages of the units whose profile (title,
+# synopsis, objectives, key concepts) the question is closer to than the qualification's average
+# unit. A passage of the right section in the wrong unit is a wrong answer.
+UNIT_PRIOR = 0.01
+# The sections that say what a unit is about, in the order its profile reads them.
+PROFILE_SECTIONS = (SYNOPSIS, "Learning Objectives", "Key Concepts", "Assessment Criteria")
 # Below this cosine similarity the best passage is not about the question (docs/tutor.md).
 RELEVANCE_THRESHOLD = 0.19
 
@@ -65,16 +87,26 @@ class _Row:
     unit_id: int | None
     section: str
     text: str
+    context: str = ""
+    position: int = 0
 
 
 class Index:
     """Everything needed to search a snapshot of the passages."""
 
-    def __init__(self, rows: Sequence[_Row], vectors: NDArray[np.float32]) -> None:
+    def __init__(
+        self,
+        rows: Sequence[_Row],
+        vectors: NDArray[np.float32],
+        unit_titles: dict[int, str] | None = None,
+    ) -> None:
         self.rows = list(rows)
         self.vectors = vectors
-        texts = [index_text(section=row.section, text=row.text) for row in self.rows]
+        texts = [
+            index_text(section=row.section, text=row.text, context=row.context) for row in self.rows
+        ]
         self.bm25 = BM25(texts, analyser=Analyser(learn_acronyms(r.text for r in self.rows)))
+        self.unit_ids, self.unit_vectors = _unit_profiles(self.rows, unit_titles or {})
 
     @classmethod
     def load(cls) -> Index:
@@ -87,11 +119,14 @@ class Index:
                     passage.unit_id,
                     passage.section,
                     passage.text,
+                    passage.context,
+                    passage.position,
                 )
             )
             vectors.append(dense.from_bytes(bytes(passage.embedding)))
         matrix = np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=dense.DTYPE)
-        return cls(rows, matrix)
+        titles = dict(Unit.objects.values_list("pk", "title"))
+        return cls(rows, matrix, titles)
 
     def search(self, question: str, *, qualification_id: int | None, limit: int) -> list[Hit]:
         if not self.rows:
@@ -103,14 +138,8 @@ class Index:
             qualification_id is None or r.qualification_id == qualification_id for r in self.rows
         ]
         fused = _fuse(lexical, similarity)
-        if INTENT_BONUS or SECTION_PRIORS:
-            intent = _section_intent(question_vector)
-            fused = [
-                score
-                + INTENT_BONUS * intent.get(row.section, 0.0)
-                + SECTION_PRIORS.get(row.section, 0.0)
-                for score, row in zip(fused, self.rows, strict=True)
-            ]
+        priors = self._priors(question, question_vector)
+        fused = [score + prior for score, prior in zip(fused, priors, strict=True)]
         hits = [
             Hit(
                 row.passage_id,
@@ -128,6 +157,60 @@ class Index:
         scoped = sorted((h for h in hits if h.is_in_scope), key=_rank_key)
         others = sorted((h for h in hits if not h.is_in_scope and h.is_relevant), key=_rank_key)
         return (scoped + others)[:limit]
+
+    def _priors(self, question: str, question_vector: NDArray[np.float32]) -> list[float]:
+        """Return each passage's re-ranking adjustment: section intent, unit routing, priors."""
+        intent = _section_intent(question_vector)
+        units = self._unit_affinity(question_vector)
+        asks_assessment = bool(ASSESSMENT_INTENT.search(question))
+        priors = []
+        for row in self.rows:
+            prior = INTENT_BONUS * intent.get(row.section, 0.0)
+            prior += SECTION_PRIORS.get(row.section, 0.0)
+            prior += UNIT_PRIOR * units.get(row.unit_id, 0.0) if row.unit_id is not None else 0.0
+            if asks_assessment and row.section in ASSESSMENT_SECTIONS:
+                prior += ASSESSMENT_INTENT_BONUS
+            elif asks_assessment and row.section in RESTATING_SECTIONS:
+                prior -= ASSESSMENT_INTENT_BONUS
+            priors.append(prior)
+        return priors
+
+    def _unit_affinity(self, question_vector: NDArray[np.float32]) -> dict[int, float]:
+        """Say how much closer the question is to each unit than to its qualification's average."""
+        if not self.unit_ids:
+            return {}
+        similarity = (self.unit_vectors @ question_vector).tolist()
+        by_qualification: dict[int, list[float]] = {}
+        for (qualification_id, _unit_id), value in zip(self.unit_ids, similarity, strict=True):
+            by_qualification.setdefault(qualification_id, []).append(value)
+        return {
+            unit_id: value - float(np.mean(by_qualification[qualification_id]))
+            for (qualification_id, unit_id), value in zip(self.unit_ids, similarity, strict=True)
+        }
+
+
+def _unit_profiles(
+    rows: Sequence[_Row], titles: dict[int, str]
+) -> tuple[list[tuple[int, int]], NDArray[np.float32]]:
+    """Embed each unit's profile: its title, then what its synopsis, objectives and concepts say.
+
+    The model reads the first 256 word pieces, so the profile is what the unit is about rather
+    than every detail. Returns (qualification id, unit id) pairs and one vector per unit.
+    """
+    parts: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    for row in rows:
+        if row.unit_id is None or row.section not in PROFILE_SECTIONS:
+            continue
+        order = (PROFILE_SECTIONS.index(row.section), row.position)
+        parts.setdefault((row.qualification_id, row.unit_id), []).append((*order, row.text))
+    keys = sorted(parts)
+    if not keys:
+        return [], np.zeros((0, 1), dtype=dense.DTYPE)
+    texts = [
+        ". ".join([titles.get(key[1], ""), *(text for *_, text in sorted(parts[key]))])
+        for key in keys
+    ]
+    return keys, dense.embed(texts)
 
 
 def _section_intent(question_vector: NDArray[np.float32]) -> dict[str, float]:

@@ -72,6 +72,7 @@ def tutor_index_refresh(*, qualification: Qualification | None = None) -> Refres
                 "section": spec.section,
                 "position": spec.position,
                 "text": spec.text,
+                "context": spec.context,
                 "content_hash": spec.content_hash(model),
                 "embedding": dense.to_bytes(vector),
                 "embedding_model": model,
