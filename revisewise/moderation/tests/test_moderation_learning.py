@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db import DatabaseError, transaction
 
 from revisewise.audit.models import AuditAction, AuditEvent
-from revisewise.marking.models import MarkingStatus, WrittenAnswer
+from revisewise.marking.models import MarkingStatus, Moderation, WrittenAnswer
 from revisewise.marking.services import mark_rating, written_answer_submit
 from revisewise.moderation.services import moderation_record
 from revisewise.moderation.tests.factories import (
@@ -23,6 +23,7 @@ from revisewise.moderation.tests.factories import (
     WrittenItemFactory,
     engine_result,
 )
+from revisewise.moderation.tests.races import race
 from revisewise.practice.models import Attempt
 from revisewise.scheduling.models import Card, ReviewLog, ReviewRating
 
@@ -241,3 +242,28 @@ def test_the_migration_leaves_a_review_it_cannot_recognise_unlinked(learner, mar
 
     answer.refresh_from_db()
     assert answer.review_log_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgresql_only")
+def test_two_tutors_moderating_at_once_leave_the_newest_moderation_counting(
+    tutor, centre_admin, marked_incorrect
+):
+    answer, mark = marked_incorrect
+
+    results = race(
+        lambda: _moderate(tutor, mark, "met", "met", "met"),
+        lambda: _moderate(centre_admin, mark, "met", "partly_met", "not_met"),
+    )
+
+    assert all(isinstance(r, Moderation) for r in results), results
+    newest = Moderation.objects.order_by("-created_at", "-pk").first()
+    assert newest is not None
+    attempt = Attempt.objects.get(pk=answer.attempt_id)
+    assert (attempt.is_correct, attempt.score) == (newest.label == "correct", newest.score)
+    answer.refresh_from_db()
+    assert answer.review_log is not None
+    assert answer.review_log.rating == mark_rating(
+        attempt=attempt, label=newest.label, score=newest.score
+    )
+    assert ReviewLog.objects.count() == 1

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from revisewise.marking.models import MarkingStatus, PersonMark, WrittenAnswer
 from revisewise.marking.services import AnswerNotAwaitingPerson, written_answer_retry
 from revisewise.moderation.services import person_mark_record
 from revisewise.moderation.tests.factories import POINTS, WrittenAnswerFactory
+from revisewise.moderation.tests.races import race
 from revisewise.scheduling.models import ReviewLog
 
 
@@ -99,40 +96,12 @@ def test_it_refuses_an_overlong_comment(tutor, learner):
 # Real races, on PostgreSQL: two connections start from the same needs_person row at once ----
 
 
-def _race(*actions: Callable[[], object]) -> list[object]:
-    """Run the actions in threads released together; return each result or exception."""
-    barrier = threading.Barrier(len(actions))
-    results: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = action()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
-@pytest.fixture
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrent writers need PostgreSQL's row locks (SQLite locks the file).")
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("postgresql_only")
 def test_two_tutors_marking_at_once_store_one_mark(tutor, centre_admin, learner):
     answer = needs_person(learner)
 
-    results = _race(
+    results = race(
         lambda: person_mark_record(
             tutor=tutor, answer=answer, point_verdicts=rows("met", "met", "met"), comment=""
         ),
@@ -156,7 +125,7 @@ def test_two_tutors_marking_at_once_store_one_mark(tutor, centre_admin, learner)
 def test_a_tutors_mark_and_the_learners_retry_at_once_let_one_win(tutor, learner):
     answer = needs_person(learner)
 
-    results = _race(
+    results = race(
         lambda: person_mark_record(
             tutor=tutor, answer=answer, point_verdicts=rows("met", "met", "met"), comment=""
         ),
