@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revisewise.accounts.models import User
@@ -43,6 +44,11 @@ from revisewise.moderation.services import (
     centre_shared,
     moderation_record,
     person_mark_record,
+)
+
+NOT_AWAITING = gettext_lazy(
+    "This answer is no longer waiting for a person: it has been marked, or the engine is "
+    "marking it again. Nothing was saved."
 )
 
 
@@ -138,8 +144,9 @@ def answer_mark(request: HttpRequest, answer_uuid: UUID) -> HttpResponse:
             person_mark_record(tutor=tutor, answer=answer, **form.service_arguments())
         except ValidationError as error:
             form.add_error(None, error.messages)
-        except AnswerNotAwaitingPerson as error:
-            messages.error(request, str(error))
+        except AnswerNotAwaitingPerson:
+            # Another tutor was first, or the learner sent the answer back to the engine.
+            messages.error(request, NOT_AWAITING)
             return redirect("moderation:answer-mark", answer_uuid=answer.uuid)
         else:
             messages.success(request, _("Mark saved. The learner now sees your mark."))
