@@ -4,7 +4,8 @@ import dataclasses
 
 import pytest
 
-from revisewise.marking.types import MarkingRequest
+from revisewise.marking.engine import SCHEME_CORRECT_COVERAGE, SCHEME_CORRECT_PROBABILITY
+from revisewise.marking.types import MarkingRequest, PointVerdict
 
 QUESTION = (
     "Critically evaluate the possible journeys of your customers, including challenges and the "
@@ -82,3 +83,19 @@ def test_a_point_with_one_idea_keeps_a_single_evidence_span(engine, unit_request
     assert apology.verdict == "met"
     assert apology.ideas_covered is None
     assert apology.evidence_spans == (apology.evidence,)
+
+
+@pytest.mark.parametrize(
+    ("p_correct", "credits", "label"),
+    [
+        (SCHEME_CORRECT_PROBABILITY, ("partly_met", "not_met"), "correct"),
+        (SCHEME_CORRECT_PROBABILITY - 0.01, ("met", "met"), "partially_correct"),
+        (0.9, ("not_met", "not_met"), "partially_correct"),
+        (0.1, ("not_met", "not_met"), "incorrect"),
+    ],
+)
+def test_a_written_item_is_correct_only_when_likely_and_covered(engine, p_correct, credits, label):
+    assert SCHEME_CORRECT_COVERAGE <= 0.25
+    probabilities = {"correct": p_correct, "incorrect": 1 - p_correct, "contradictory": 0.0}
+    verdicts = tuple(PointVerdict(f"Point {i}", c, None, 0.0) for i, c in enumerate(credits))
+    assert engine._label(probabilities, verdicts, (), scheme_only=True) == label
