@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from revisewise.marking.models import MachineMark, MarkFlag, WrittenAnswer
+from revisewise.marking.models import MachineMark, MarkFlag, PersonMark, WrittenAnswer
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -37,3 +37,9 @@ class MachineMarkAdmin(_ReadOnly):
 @admin.register(MarkFlag)
 class MarkFlagAdmin(_ReadOnly):
     list_display = ("uuid", "learner", "created_at")
+
+
+@admin.register(PersonMark)
+class PersonMarkAdmin(_ReadOnly):
+    list_display = ("uuid", "tutor", "label", "score", "created_at")
+    list_filter = ("label",)

@@ -296,7 +296,7 @@ def person_mark_record(
     whole with `label`. Raises PermissionDenied unless `tutor` tutors the learner,
     ValidationError for a missing or unknown verdict, and `AnswerNotAwaitingPerson` when the
     answer is no longer `needs_person` (another tutor was first, or the learner asked the
-    engine to try again). Grades the attempt, reviews the card and records a MARK_MODERATED
+    engine to try again). Grades the attempt, reviews the card and records an ANSWER_MARKED
     audit event (`detail.kind` = "person_mark"), all in one transaction.
     """
     learner = answer.learner
@@ -320,7 +320,7 @@ def person_mark_record(
     )
     audit_record(
         actor=tutor,
-        action=AuditAction.MARK_MODERATED,
+        action=AuditAction.ANSWER_MARKED,
         subject=learner,
         centre=centre_shared(tutor=tutor, learner=learner),
         detail={

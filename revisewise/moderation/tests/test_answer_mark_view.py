@@ -127,7 +127,7 @@ def test_the_tutors_mark_is_saved_graded_and_shown_instead_of_the_form(tutor, le
     assert answer.status == MarkingStatus.MARKED_BY_PERSON
     assert Attempt.objects.get(pk=answer.attempt_id).score == 0.5
     assert ReviewLog.objects.count() == 1
-    event = AuditEvent.objects.get(action=AuditAction.MARK_MODERATED)
+    event = AuditEvent.objects.get(action=AuditAction.ANSWER_MARKED)
     assert event.detail["kind"] == "person_mark"
     assert event.detail["answer"] == str(answer.uuid)
     page = client.get(url(answer)).content.decode()
