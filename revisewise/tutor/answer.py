@@ -74,6 +74,8 @@ class Answer:
     # Set when the tutor declines on purpose (a request it must refuse), not for want of content.
     refusal: str = ""
     prompt_key: str = ""
+    # The earlier question this one was read as a follow-up to, if it was.
+    follows: str = ""
 
     @property
     def is_answered(self) -> bool:

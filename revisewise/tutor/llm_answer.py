@@ -1,10 +1,12 @@
 """The AI composer: the configured model writes the answer, the code decides what is shown.
 
 The model sees only the learner's question and the passages retrieval found (both fenced as
-data), and must reply with points, each citing a passage label and a quote. The code keeps a
-point only if a quote really appears in the passage it names, refuses replies that repeat the
-prompt's rules, and on any failure (no endpoint, timeout, 429/5xx, malformed JSON, nothing left
-after checking) returns the offline answer with a notice saying why.
+data) and, for a follow-up question, the learner's own earlier questions in this conversation
+and the tutor's cited answers to them (each fenced as data too, labelled as context), and must
+reply with points, each citing a passage label and a quote. The code keeps a point only if a
+quote really appears in the passage it names, refuses replies that repeat the prompt's rules,
+and on any failure (no endpoint, timeout, 429/5xx, malformed JSON, nothing left after
+checking) returns the offline answer with a notice saying why.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from revisewise.core.llm.sanitise import (
 )
 from revisewise.core.llm.schemas import GroundedReply
 from revisewise.tutor.answer import LLM, Answer, AnswerPart, citations_for_hits
+from revisewise.tutor.followup import Turn, turn_text
 from revisewise.tutor.retrieval import Hit
 
 FEATURE = "tutor_answer"
@@ -54,7 +57,14 @@ class LlmComposer:
         self.user = user
         self.qualification = qualification
 
-    def compose(self, *, question: str, hits: Sequence[Hit], fallback: Answer) -> Answer:
+    def compose(
+        self,
+        *,
+        question: str,
+        hits: Sequence[Hit],
+        fallback: Answer,
+        earlier: Sequence[Turn] = (),
+    ) -> Answer:
         relevant = [hit for hit in hits if hit.is_relevant][:MAX_SOURCES]
         # Nothing relevant: the offline answer already says so, and the model is not asked.
         if not relevant:
@@ -73,7 +83,7 @@ class LlmComposer:
             max_tokens=MAX_TOKENS,
             messages=[
                 {"role": "system", "content": system},
-                {"role": "user", "content": delimit("learner question", clean(question))},
+                {"role": "user", "content": self._user_message(question, earlier)},
             ],
             fallback=offline_fallback(),
         )
@@ -97,6 +107,24 @@ class LlmComposer:
             practice=fallback.practice,
             prompt_key=prompt.key,
         )
+
+    @staticmethod
+    def _user_message(question: str, earlier: Sequence[Turn]) -> str:
+        """Fence the earlier turns (context only) and then the question, each as data."""
+        fenced = []
+        for number, turn in enumerate(earlier, start=1):
+            fenced.append(
+                delimit(
+                    f"earlier learner question {number} (context only, already answered)",
+                    turn_text(turn.question),
+                )
+            )
+            if turn.answer:
+                fenced.append(
+                    delimit(f"earlier tutor answer {number} (context only)", turn_text(turn.answer))
+                )
+        fenced.append(delimit("learner question", clean(question)))
+        return "\n".join(fenced)
 
     def _qualification_title(self) -> str:
         return self.qualification.title if self.qualification else _("your qualification")

@@ -109,6 +109,8 @@ class Message(PublicModel):
     notice = models.CharField(max_length=300, blank=True)
     # The prompt file that produced an AI answer, e.g. "tutor_answer.v2".
     prompt_key = models.CharField(max_length=60, blank=True)
+    # For an answer: the earlier question the learner's question was read as a follow-up to.
+    follows = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -166,6 +166,7 @@ def _conversations_export(conversations: QuerySet[Conversation]) -> list[dict[st
                     "mode": message.mode,
                     "citations": message.citations,
                     "notice": message.notice,
+                    "follows": message.follows,
                     "created_at": message.created_at.isoformat(),
                 }
                 for message in conversation.messages.all()

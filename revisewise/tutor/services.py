@@ -4,7 +4,8 @@ keep each learner's conversations."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from revisewise.core.llm.client import llm_is_configured
 from revisewise.core.llm.sanitise import clean, request_refusal_kind
 from revisewise.tutor import dense
 from revisewise.tutor.answer import OFFLINE, Answer, OfflineComposer
+from revisewise.tutor.followup import Turn, question_read
 from revisewise.tutor.llm_answer import LlmComposer, refusal_text
 from revisewise.tutor.models import Conversation, Message, Passage, Role, UnitDraft
 from revisewise.tutor.passages import PassageSpec, passages_for_qualification
@@ -106,27 +108,37 @@ def tutor_answer(
     qualification: Qualification | None = None,
     user: User | None = None,
     limit: int = 5,
+    earlier: Sequence[Turn] = (),
 ) -> Answer:
     """Answer a learner's question from the content, citing each passage used.
 
     Requests to ignore instructions, reveal the prompt or mark work are refused before anything
     else. Refreshes the index first if the content changed, so answers never quote stale text.
-    With an LLM configured the model writes the answer from the retrieved passages; on any
+    `earlier` holds the conversation's earlier exchanges (oldest first): a follow-up question
+    ("what about complaints?") is searched for together with the question it follows, and the
+    answer says which one (`Answer.follows`). With an LLM configured the model writes the answer
+    from the retrieved passages (and sees a follow-up's earlier turns, fenced as data); on any
     failure the offline answer is returned with a notice.
     """
     if request_refusal_kind(question):
         return Answer(question=question, mode=OFFLINE, refusal=refusal_text())
     tutor_index_refresh_if_stale()
+    reading = question_read(question=question, earlier=earlier)
     hits = retrieve(
-        question=clean(question),
+        question=clean(reading.query),
         qualification_id=qualification.pk if qualification else None,
         limit=limit,
     )
-    offline = OfflineComposer().compose(question=question, hits=hits)
+    # Sentences are chosen for what is searched for, so "an example of that?" quotes the topic.
+    offline = OfflineComposer().compose(question=reading.query, hits=hits)
+    offline = replace(offline, question=question, follows=reading.follows)
     if not llm_is_configured():
         return offline
     composer = LlmComposer(user=user, qualification=qualification)
-    return composer.compose(question=question, hits=hits, fallback=offline)
+    answer = composer.compose(
+        question=question, hits=hits, fallback=offline, earlier=reading.earlier
+    )
+    return replace(answer, follows=reading.follows)
 
 
 class TutorRateLimited(Exception):
@@ -210,14 +222,45 @@ def _citation_rows(answer: Answer) -> list[dict[str, Any]]:
     ]
 
 
+def _answer_text(message: Message) -> str:
+    """Return a tutor message's cited answer as one text: each part and its source."""
+    return " ".join(f"{part['text']} ({part['label']})" for part in message.citations)
+
+
+def conversation_earlier_turns(*, question: Message, limit: int = 4) -> list[Turn]:
+    """Return the exchanges before a question in its conversation, oldest first (at most `limit`).
+
+    Only this conversation's messages, so only this learner's own questions and the tutor's
+    cited answers; questions the request check refused are left out, and so is any answer that
+    was a refusal or "not found" (it carries nothing to build on).
+    """
+    earlier = list(
+        Message.objects.filter(
+            conversation_id=question.conversation_id, pk__lt=question.pk
+        ).order_by("-created_at", "-pk")[: 2 * limit + 1]
+    )[::-1]
+    turns: list[Turn] = []
+    for message in earlier:
+        if message.role == Role.LEARNER:
+            if not request_refusal_kind(message.text):
+                turns.append(Turn(question=message.text))
+        elif turns and not turns[-1].answer and message.citations:
+            turns[-1] = Turn(question=turns[-1].question, answer=_answer_text(message))
+    return turns[-limit:]
+
+
 def conversation_answer(*, question: Message, learner: User) -> Message:
-    """Answer a stored question and append the answer to its conversation.
+    """Answer a stored question, read in the light of the conversation's earlier turns, and
+    append the answer to its conversation.
 
     Runs outside a transaction: the model may take seconds, and the question is already stored.
     """
     conversation = question.conversation
     answer = tutor_answer(
-        question=question.text, qualification=conversation.qualification, user=learner
+        question=question.text,
+        qualification=conversation.qualification,
+        user=learner,
+        earlier=conversation_earlier_turns(question=question),
     )
     text = answer.refusal
     if not answer.parts and not text:
@@ -234,6 +277,7 @@ def conversation_answer(*, question: Message, learner: User) -> Message:
         practice=[{"text": link.text, "url": link.url} for link in answer.practice],
         notice=answer.notice[:300],
         prompt_key=answer.prompt_key,
+        follows=answer.follows,
     )
     conversation.save(update_fields=["updated_at"])
     return message
