@@ -118,3 +118,20 @@ def test_when_the_ai_model_fails_the_offline_answer_comes_with_a_notice(
     ).to_be_visible()
     SCREENS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENS / "tutor-fallback.png"), full_page=True)
+
+
+def test_a_follow_up_question_is_answered_in_the_light_of_the_one_before(page: Page, learner):
+    _ask(page, "what does FCR mean?")
+    expect(_answer(page).get_by_text(OFFLINE)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+
+    page.get_by_label("Ask a follow-up question").fill("can you give an example of that?")
+    page.get_by_role("button", name="Ask").click()
+
+    expect(page.locator(".tutor-turn--tutor")).to_have_count(2, timeout=ANSWER_TIMEOUT_MS)
+    answer = _answer(page)
+    expect(answer.locator(".tutor-follows")).to_have_text(
+        "Read as a follow-up to: “what does FCR mean?”"
+    )
+    expect(answer.get_by_text("First Contact Resolution").first).to_be_visible()
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENS / "tutor-follow-up.png"), full_page=True)
