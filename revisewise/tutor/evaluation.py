@@ -1,8 +1,9 @@
 """Measure retrieval against a set of learner questions: recall@k and mean reciprocal rank.
 
 A question file is JSON Lines of {"question", "unit", "section"} (or "sections": [...], any of
-which answers it). A retrieved passage is a hit when it is from that unit (or is shared by the
-unit's qualification) and from one of those sections.
+which answers it), optionally with "earlier": [...], the conversation's earlier questions (oldest
+first), for follow-up questions. A retrieved passage is a hit when it is from that unit (or is
+shared by the unit's qualification) and from one of those sections.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from revisewise.content.models import Unit
+from revisewise.tutor.followup import Turn, question_read
 from revisewise.tutor.passages import canonical_section
 from revisewise.tutor.retrieval import Hit, retrieve
 
@@ -29,6 +31,14 @@ class Question:
     text: str
     unit: Unit
     sections: frozenset[str]
+    earlier: tuple[str, ...] = ()
+
+    def query(self, *, use_earlier: bool = True) -> str:
+        """Return what is searched for: a follow-up is read with its earlier questions."""
+        if not use_earlier:
+            return self.text
+        turns = [Turn(question=text) for text in self.earlier]
+        return question_read(question=self.text, earlier=turns).query
 
     def is_answered_by(self, hit: Hit) -> bool:
         if hit.section not in self.sections:
@@ -95,6 +105,7 @@ def load_questions(path: Path, *, split: str | None = None) -> list[Question]:
                     text=entry["question"],
                     unit=unit,
                     sections=frozenset(canonical_section(s) for s in sections),
+                    earlier=tuple(str(text) for text in entry.get("earlier", [])),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
@@ -102,13 +113,19 @@ def load_questions(path: Path, *, split: str | None = None) -> list[Question]:
     return questions
 
 
-def evaluate(questions: list[Question], *, is_scoped: bool = True) -> Report:
-    """Retrieve the top passages for each question and record where the first hit ranks."""
+def evaluate(
+    questions: list[Question], *, is_scoped: bool = True, use_earlier: bool = True
+) -> Report:
+    """Retrieve the top passages for each question and record where the first hit ranks.
+
+    A question with earlier turns is read as the tutor reads it in a conversation, unless
+    `use_earlier` is false (then every question is searched for on its own, for comparison).
+    """
     outcomes, latencies = [], []
     for question in questions:
         started = time.perf_counter()
         hits = retrieve(
-            question=question.text,
+            question=question.query(use_earlier=use_earlier),
             qualification_id=question.unit.qualification_id if is_scoped else None,
             limit=max(CUTOFFS),
         )

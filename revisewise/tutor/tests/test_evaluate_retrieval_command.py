@@ -69,3 +69,31 @@ def test_it_names_the_line_of_a_bad_entry(corpus, tmp_path):
     path = _write(tmp_path, [{"question": "x", "unit": "No such unit", "section": "Key Concepts"}])
     with pytest.raises(CommandError, match=r"questions.jsonl:1"):
         call_command("evaluate_retrieval", questions=str(path))
+
+
+def test_it_reads_follow_ups_with_their_earlier_questions_unless_told_not_to(corpus, tmp_path):
+    path = _write(
+        tmp_path,
+        [
+            {
+                "earlier": ["what does NPS stand for?"],
+                "question": "can you give an example of that?",
+                "unit": "Customer service performance",
+                "section": "Key Concepts",
+            }
+        ],
+    )
+    reports = []
+    for without_earlier in (False, True):
+        out = StringIO()
+        call_command(
+            "evaluate_retrieval",
+            questions=str(path),
+            json=True,
+            without_earlier=without_earlier,
+            stdout=out,
+        )
+        reports.append(json.loads(out.getvalue()))
+    with_earlier, alone = reports
+    assert with_earlier["recall_at_1"] == 1.0
+    assert alone["recall_at_1"] == 0.0

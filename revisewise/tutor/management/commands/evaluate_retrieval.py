@@ -30,6 +30,11 @@ class Command(BaseCommand):
             help="JSON Lines of questions the tutor should refuse; reports refusal_rate",
         )
         parser.add_argument(
+            "--without-earlier",
+            action="store_true",
+            help="search for each question on its own, ignoring its earlier questions",
+        )
+        parser.add_argument(
             "--unscoped",
             action="store_true",
             help="search every qualification equally instead of the question's first",
@@ -44,7 +49,11 @@ class Command(BaseCommand):
             questions = load_questions(path, split=options["split"])
         except QuestionFileError as error:
             raise CommandError(str(error)) from error
-        report = evaluate(questions, is_scoped=not options["unscoped"])
+        report = evaluate(
+            questions,
+            is_scoped=not options["unscoped"],
+            use_earlier=not options["without_earlier"],
+        )
         metrics: dict[str, float | int] = report.as_dict()
         if options["off_topic"]:
             metrics["refusal_rate"] = round(refusal_rate(Path(options["off_topic"])), 4)
