@@ -19,7 +19,7 @@ def seeds() -> None:
     call_command("import_content", path, verbosity=0, stdout=io.StringIO())
 
 
-def _refresh(path, *extra) -> str:
+def _refresh(path: object, *extra: str) -> str:
     out = io.StringIO()
     call_command("refresh_eval_points", "--dataset", str(path), *extra, stdout=out)
     return out.getvalue()
