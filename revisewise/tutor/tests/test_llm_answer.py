@@ -46,7 +46,7 @@ def test_it_answers_with_the_model_citing_checked_quotes_and_unit_sections(
 
     assert answer.mode == "llm"
     assert answer.notice == ""
-    assert answer.prompt_key == "tutor_answer.v2"
+    assert answer.prompt_key == "tutor_answer.v3"
     metrics = next(p for p in answer.parts if "Key performance" in p.quote)
     assert metrics.text.startswith("In plain words: ")
     assert metrics.citation.label == "Customer service performance: Key Concepts"
