@@ -82,7 +82,9 @@ def evaluate_dataset(
         tick = time.perf_counter()
         predicted.append(to_3way(engine.mark(request_for(example)).label))
         latencies.append((time.perf_counter() - tick) * 1000)
-    gold3 = [e.label_3way for e in examples]
+    # A file may label partial answers "partially_correct" (four labels); SemEval counts them
+    # as incorrect, and so does the engine's side (to_3way), so both sides are folded alike.
+    gold3 = [to_3way(e.label_3way) if e.label_3way else None for e in examples]
     gold2 = [e.label_2way for e in examples]
     pred2 = ["correct" if p == "correct" else "incorrect" for p in predicted]
     has3 = bool(examples) and all(g is not None for g in gold3)

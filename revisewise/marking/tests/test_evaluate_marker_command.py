@@ -96,3 +96,37 @@ def test_it_leaves_out_3way_metrics_and_maps_saf_labels_to_2way(engine, tmp_path
     assert set(data) >= REQUIRED
     assert not THREE_WAY & set(data)
     assert data["n"] == 2
+
+
+def test_it_folds_partially_correct_human_labels_into_incorrect_for_3way(engine, tmp_path):
+    answers = [
+        ("Let the water evaporate and the salt is left behind.", "correct", "correct"),
+        ("You evaporate it.", "incorrect", "partially_correct"),
+        ("Filter it through paper.", "incorrect", "incorrect"),
+        ("The salt evaporates and the water stays.", "incorrect", "contradictory"),
+    ]
+    rows = [
+        {
+            "question_id": "q1",
+            "question": QUESTION,
+            "reference_answers": REFERENCE,
+            "answer": answer,
+            "label_2way": two,
+            "label_3way": three,
+        }
+        for answer, two, three in answers
+    ]
+    four_labels, three_labels = tmp_path / "four.jsonl", tmp_path / "three.jsonl"
+    _write(four_labels, rows)
+    _write(
+        three_labels,
+        [
+            {**row, "label_3way": row["label_3way"].replace("partially_correct", "incorrect")}
+            for row in rows
+        ],
+    )
+
+    folded, reference = _run(four_labels), _run(three_labels)
+
+    for key in THREE_WAY | {"macro_f1_2way", "accuracy_2way"}:
+        assert folded[key] == reference[key], key
