@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 ENGINE_NAME = "revisewise-feature-marker"
-ENGINE_VERSION = "2.0.0"
+ENGINE_VERSION = "2.1.0"
 MAX_ANSWER_CHARS = adversarial.MAX_ANSWER_CHARS
 MET_THRESHOLD = 0.6
 PARTLY_THRESHOLD = 0.45

@@ -114,14 +114,37 @@ EXTRA_FEATURES: tuple[str, ...] = (
     "len_ratio_log",
     "neg_diff",
 )
-ALL_FEATURES: tuple[str, ...] = FEATURE_NAMES + EXTRA_FEATURES
+# Question-level features (engine 2.1.0): what the question and its references look like, from the
+# request alone (never from other learners' answers), so the classifier can rescale the
+# answer-to-reference features per question: a long reference with many words beyond the question
+# asks more of an answer than a one-word one, and a reference close to the question leaves less
+# room for an answer to gain on it.
+QUESTION_FEATURES: tuple[str, ...] = (
+    "ref_len_log",
+    "ref_dem_len_log",
+    "question_len_log",
+    "cos_question_ref",
+    "ref_dem_share",
+    "cos_gain_norm",
+)
+ALL_FEATURES: tuple[str, ...] = FEATURE_NAMES + EXTRA_FEATURES + QUESTION_FEATURES
 MAX_REF_CLAUSES = 12
 # The features the shipped classifier uses (chosen by grouped cross-validation, docs/marking.md).
 CLASSIFIER_FEATURES: tuple[str, ...] = ALL_FEATURES
 # Features taken from the most similar reference rather than the maximum over references.
 BEST_REFERENCE_ONLY = frozenset(
-    {"len_ratio", "neg_ref", "neg_mismatch", "antonym_hits", "len_ratio_log", "neg_diff"}
+    {
+        "len_ratio",
+        "neg_ref",
+        "neg_mismatch",
+        "antonym_hits",
+        "len_ratio_log",
+        "neg_diff",
+        "cos_question_ref",
+    }
 )
+# Features averaged over the references (a property of the question's references as a whole).
+REFERENCE_MEAN = frozenset({"cos_mean", "ref_len_log", "ref_dem_len_log", "ref_dem_share"})
 
 
 def texts_to_embed(question: str, references: tuple[str, ...], answer: str) -> list[str]:
@@ -195,6 +218,7 @@ def extract_encoded(
         else a_vec.reshape(1, -1)
     )
     neg_a = t.negation_count(answer)
+    q_len_log = math.log1p(len(t.content_words(question)))
     rows: list[list[float]] = []
     for r_enc in refs:
         ref = r_enc.text
@@ -264,6 +288,12 @@ def extract_encoded(
                 0.0,
                 math.log((1 + len(a_words)) / (1 + len(r_words))),
                 float(min(neg_a, 3) - min(neg_r, 3)),
+                math.log1p(len(r_words)),
+                math.log1p(len(r_dem)),
+                q_len_log,
+                cos_q,
+                len(r_dem) / max(1, len(r_words)),
+                0.0,
             ]
         )
     matrix = np.asarray(rows, dtype=np.float64)
@@ -272,11 +302,17 @@ def extract_encoded(
     for i, name in enumerate(ALL_FEATURES):
         if name in BEST_REFERENCE_ONLY:
             vector[i] = matrix[best_ref, i]
-        elif name == "cos_mean":
+        elif name in REFERENCE_MEAN:
             vector[i] = matrix[:, i].mean()
     vector[ALL_FEATURES.index("cos_spread")] = (
         vector[ALL_FEATURES.index("cos_max")] - vector[ALL_FEATURES.index("cos_mean")]
     )
+    # The share of the room between the reference's similarity to the question and a perfect
+    # match that the answer's similarity takes up (best reference).
+    cos_qr = vector[ALL_FEATURES.index("cos_question_ref")]
+    vector[ALL_FEATURES.index("cos_gain_norm")] = (
+        vector[ALL_FEATURES.index("cos_max")] - cos_qr
+    ) / (1.0 - cos_qr + 1e-3)
     return vector
 
 

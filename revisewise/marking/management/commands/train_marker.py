@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["cross_validate"]:
-            thresholds = (0.35, CORRECT_THRESHOLD, 0.45, 0.5)
+            thresholds = (0.35, CORRECT_THRESHOLD, 0.4, 0.45)
             scores = cross_validate(
                 data_dir=options["data_dir"], kind=options["classifier"], thresholds=thresholds
             )
