@@ -42,7 +42,7 @@ class Command(BaseCommand):
             )
             for threshold, s in scores.items():
                 self.stdout.write(
-                    f"P(correct) >= {threshold:.2f}: "
+                    f"P(correct) >= {threshold:.3f}: "
                     f"{s.scientsbank_by_question[0]:.3f} / {s.scientsbank_by_question[1]:.3f} | "
                     f"{s.beetle_by_question[0]:.3f} / {s.beetle_by_question[1]:.3f} | "
                     f"{s.scientsbank_by_module[0]:.3f} / {s.scientsbank_by_module[1]:.3f}"
