@@ -14,6 +14,7 @@ COPIED_MESSAGE = "Your answer repeats the question. Answer it in your own words.
 OFF_TOPIC_MESSAGE = "Your answer does not address this question."
 INJECTION_MESSAGE = "Instructions to the marker were ignored; only your answer was marked."
 BARE_LIST_MESSAGE = "Listing the points is not enough: explain each one."
+MISSING_IF_CORRECT_HEADING = "Not found in your answer in these words (check you made them):"
 
 
 def build_feedback(
@@ -36,7 +37,8 @@ def build_feedback(
         lines.append("You partly covered (say more about):")
         lines.extend(f"- {p}" for p in partly)
     if missing:
-        lines.append("Your answer is missing:")
+        # A correct answer may make a point in words the engine did not match to it.
+        lines.append(MISSING_IF_CORRECT_HEADING if is_correct else "Your answer is missing:")
         lines.extend(f"- {p}" for p in missing)
     for item in shown:
         lines.append(f"Misconception: {item.misconception.statement}")

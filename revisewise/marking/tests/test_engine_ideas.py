@@ -4,7 +4,11 @@ import dataclasses
 
 import pytest
 
-from revisewise.marking.engine import SCHEME_CORRECT_COVERAGE, SCHEME_CORRECT_PROBABILITY
+from revisewise.marking.engine import (
+    POINTS_AND_REFERENCES_CORRECT_PROBABILITY,
+    SCHEME_CORRECT_COVERAGE,
+    SCHEME_CORRECT_PROBABILITY,
+)
 from revisewise.marking.types import MarkingRequest, PointVerdict
 
 QUESTION = (
@@ -99,3 +103,19 @@ def test_a_written_item_is_correct_only_when_likely_and_covered(engine, p_correc
     probabilities = {"correct": p_correct, "incorrect": 1 - p_correct, "contradictory": 0.0}
     verdicts = tuple(PointVerdict(f"Point {i}", c, None, 0.0) for i, c in enumerate(credits))
     assert engine._label(probabilities, verdicts, (), scheme_only=True) == label
+
+
+@pytest.mark.parametrize(
+    ("p_correct", "credits", "label"),
+    [
+        (POINTS_AND_REFERENCES_CORRECT_PROBABILITY, ("not_met", "not_met"), "correct"),
+        (POINTS_AND_REFERENCES_CORRECT_PROBABILITY - 0.01, ("met", "met"), "partially_correct"),
+        (0.1, ("not_met", "not_met"), "incorrect"),
+    ],
+)
+def test_with_reference_answers_the_points_show_evidence_but_do_not_veto(
+    engine, p_correct, credits, label
+):
+    probabilities = {"correct": p_correct, "incorrect": 1 - p_correct, "contradictory": 0.0}
+    verdicts = tuple(PointVerdict(f"Point {i}", c, None, 0.0) for i, c in enumerate(credits))
+    assert engine._label(probabilities, verdicts, (), scheme_only=False) == label

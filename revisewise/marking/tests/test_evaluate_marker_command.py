@@ -118,12 +118,9 @@ def test_it_folds_partially_correct_human_labels_into_incorrect_for_3way(engine,
     ]
     four_labels, three_labels = tmp_path / "four.jsonl", tmp_path / "three.jsonl"
     _write(four_labels, rows)
+    folded_labels = [three.replace("partially_correct", "incorrect") for _, _, three in answers]
     _write(
-        three_labels,
-        [
-            {**row, "label_3way": row["label_3way"].replace("partially_correct", "incorrect")}
-            for row in rows
-        ],
+        three_labels, [{**row, "label_3way": t} for row, t in zip(rows, folded_labels, strict=True)]
     )
 
     folded, reference = _run(four_labels), _run(three_labels)

@@ -8,6 +8,7 @@ HEADINGS = {
     "You covered:",
     "You partly covered (say more about):",
     "Your answer is missing:",
+    "Not found in your answer in these words (check you made them):",
     "For a distinction:",
     "Guidance:",
 }
