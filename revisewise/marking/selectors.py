@@ -263,8 +263,14 @@ def written_answer_feedback(*, answer: WrittenAnswer) -> Feedback:
     for number, verdict in enumerate(result.get("point_verdicts") or [], start=1):
         key = _verdict_key(verdict.get("verdict"))
         span = _evidence_span(answer.text, verdict.get("evidence"))
-        if span is not None and key != "not_met":
-            spans.append((*span, str(number), key))
+        if key != "not_met":
+            # Since 2.1.0 a point covered idea by idea keeps every covering span; older marks
+            # have only `evidence`.
+            covering = verdict.get("evidence_spans") or [verdict.get("evidence")]
+            for piece in covering:
+                piece_span = _evidence_span(answer.text, piece)
+                if piece_span is not None:
+                    spans.append((*piece_span, str(number), key))
         tutor = tutor_points.get(str(verdict.get("point")), {})
         tutor_key = _verdict_key(tutor.get("tutor")) if tutor else ""
         points.append(

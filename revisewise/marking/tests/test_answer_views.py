@@ -410,3 +410,30 @@ def test_a_written_item_in_a_practice_session_shows_the_marking_panel(
     assert '<ol class="marking-points">' in html
     assert f'href="{_url("answer-detail", answer)}"' in html
     assert 'id="next-link"' in html
+
+
+def test_every_span_that_covered_a_point_is_highlighted_and_old_marks_keep_their_one(
+    learner, written_item, submit
+):
+    from revisewise.marking.selectors import written_answer_feedback
+
+    text = "I would say sorry first. Then I would look into why it was late. Then I ring back."
+    answer = submit(learner, written_item, text=text)
+    mark = answer.marks.get()
+    first, last = "I would say sorry first.", "Then I ring back."
+    spans = [
+        {"start": text.index(piece), "end": text.index(piece) + len(piece), "text": piece}
+        for piece in (first, last)
+    ]
+    verdict = {**mark.result["point_verdicts"][0], "verdict": "met", "evidence": spans[0]}
+    mark.result["point_verdicts"][0] = {**verdict, "evidence_spans": spans}
+    mark.save(update_fields=["result"])
+
+    marked = {s.text for s in written_answer_feedback(answer=answer).segments if "1" in s.marks}
+
+    assert {first, last} <= marked
+    mark.result["point_verdicts"][0] = verdict  # a 2.0.0 mark: no evidence_spans
+    mark.save(update_fields=["result"])
+    marked = {s.text for s in written_answer_feedback(answer=answer).segments if "1" in s.marks}
+    assert first in marked
+    assert last not in marked
