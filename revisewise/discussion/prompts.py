@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from revisewise.marking import text as t
+from revisewise.practice.generation.objectives import criteria_runs
 
 MIN_PROMPTS = 2
 MAX_PROMPTS = 6
@@ -145,17 +146,20 @@ def _closest(target: str, candidates: Sequence[Source], count: int) -> tuple[Sou
 def assign_criteria(
     objectives: Sequence[Source], criteria: Sequence[Source]
 ) -> dict[int, tuple[Source, ...]]:
-    """Return, per objective id, the criteria it is marked against (each criterion used once)."""
-    assigned: dict[int, list[Source]] = {objective.id: [] for objective in objectives}
-    if not objectives:
-        return {}
-    for criterion in criteria:
-        best = _closest(criterion_core(criterion.text), objectives, 1)[0]
-        assigned[best.id].append(criterion)
-    for objective in objectives:
-        if not assigned[objective.id] and criteria:
-            assigned[objective.id] = list(_closest(objective.text, criteria, 1))
-    return {key: tuple(value) for key, value in assigned.items()}
+    """Return, per objective id, its own criteria (each criterion used once; page order).
+
+    The written practice items' rule (`practice.generation.objectives.criteria_runs`): the page
+    lists criteria in the order of the objectives they assess, so they are cut into runs by the
+    distinctive words they share. An objective with no criterion of its own gets none (no
+    objective prompt), rather than a neighbour's.
+    """
+    runs = criteria_runs(
+        [criterion_core(c.text) for c in criteria], [objective.text for objective in objectives]
+    )
+    return {
+        objective.id: tuple(criteria[i] for i in run)
+        for objective, run in zip(objectives, runs, strict=True)
+    }
 
 
 def _key(basis: str, source: Source) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from revisewise.discussion.prompts import (
     Source,
+    assign_criteria,
     criterion_core,
     criterion_question,
     objective_question,
@@ -93,3 +94,18 @@ def test_it_chooses_objectives_first_and_clamps_the_session_length():
     assert [p.source.id for p in prompts_for_session(prompts, count=3)] == [10, 11, 20]
     assert len(prompts_for_session(prompts, count=1)) == 2
     assert len(prompts_for_session(prompts, count=99)) == 4
+
+
+def test_a_criterion_stays_with_its_own_objective_when_a_neighbour_shares_a_word():
+    objectives = [
+        Source(id=1, text="Understand customer complaints"),
+        Source(id=2, text="Understand authority limits and commercial factors"),
+    ]
+    criteria = [
+        Source(id=3, text="Award credit for explaining complaints and authority limits."),
+        Source(id=4, text="Award credit for evaluating commercial factors."),
+    ]
+
+    assigned = assign_criteria(objectives, criteria)
+
+    assert {key: [c.id for c in value] for key, value in assigned.items()} == {1: [3], 2: [4]}

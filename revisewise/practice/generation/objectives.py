@@ -108,18 +108,20 @@ def assign_criteria(content: UnitContent, objectives: list[Objective]) -> list[l
     any one objective's and are left out. Deterministic: ties keep the earliest cut.
     """
     criteria = [c for c in content.of_kind("criterion") if c.unit_id == content.unit_id]
+    runs = criteria_runs([c.text for c in criteria], [o.text for o in objectives])
+    return [[criteria[i] for i in run] for run in runs]
+
+
+def criteria_runs(criteria: list[str], objectives: list[str]) -> list[list[int]]:
+    """Return, per objective (in order), the indices of its criteria: `assign_criteria`'s rule
+    on plain texts in page order, for any feature that marks against an objective's criteria."""
     if not objectives:
         return []
-    weights = _distinctiveness([objective.text for objective in objectives])
-    affinity = [
-        [_affinity(criterion.text, objective.text, weights) for objective in objectives]
-        for criterion in criteria
-    ]
+    weights = _distinctiveness(objectives)
+    affinity = [[_affinity(c, o, weights) for o in objectives] for c in criteria]
     if len(criteria) >= len(objectives):
-        runs = _contiguous_runs(affinity, len(objectives))
-    else:
-        runs = _in_order_matches(affinity, len(objectives))
-    return [[criteria[i] for i in run] for run in runs]
+        return _contiguous_runs(affinity, len(objectives))
+    return _in_order_matches(affinity, len(objectives))
 
 
 def _distinctiveness(texts: list[str]) -> dict[str, float]:
