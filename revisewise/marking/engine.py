@@ -62,6 +62,8 @@ IDEAS_MET_SHARE = 2 / 3
 IDEAS_PARTLY_SHARE = 1 / 3
 VERDICT_CREDIT: dict[Verdict, float] = {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}
 OFF_TOPIC_COSINE = 0.15
+# A correct answer earns at least this share of the marks, so its grade band is at least a pass.
+CORRECT_SCORE_FLOOR = 0.5
 # At most this many sentences and clauses are compared with the points (long answers are grouped
 # into windows of sentences, see text.capped_clauses), which bounds the encoder work per answer.
 MAX_SPANS = 24
@@ -287,6 +289,10 @@ class MarkingEngine:
             score = 0.5 * score + 0.5 * _coverage(verdicts)
         if label == "contradictory":
             score = min(score, 0.3)
+        if label == "correct":
+            # The label is the verdict; its share of the marks must not read as a fail beside
+            # it ("Correct: 38% of the marks (Not yet a pass)" was seen on the demo).
+            score = max(score, CORRECT_SCORE_FLOOR)
         return float(min(1.0, max(0.0, score)))
 
     def _verdict(

@@ -119,3 +119,16 @@ def test_with_reference_answers_the_points_show_evidence_but_do_not_veto(
     probabilities = {"correct": p_correct, "incorrect": 1 - p_correct, "contradictory": 0.0}
     verdicts = tuple(PointVerdict(f"Point {i}", c, None, 0.0) for i, c in enumerate(credits))
     assert engine._label(probabilities, verdicts, (), scheme_only=False) == label
+
+
+def test_a_correct_answer_never_reads_as_a_fail(engine):
+    probabilities = {"correct": 0.24, "incorrect": 0.76, "contradictory": 0.0}
+    verdicts = (
+        PointVerdict("Point", "partly_met", None, 0.0),
+        PointVerdict("Two", "not_met", None, 0.0),
+    )
+    raw = 0.5 * 0.24 + 0.5 * 0.25
+
+    assert raw < 0.5
+    assert engine._score(probabilities, verdicts, "correct") == 0.5
+    assert engine._score(probabilities, verdicts, "partially_correct") == pytest.approx(raw)
