@@ -59,6 +59,16 @@ UNIT_PRIOR = 0.01
 PROFILE_SECTIONS = (SYNOPSIS, "Learning Objectives", "Key Concepts", "Assessment Criteria")
 # Below this cosine similarity the best passage is not about the question (docs/tutor.md).
 RELEVANCE_THRESHOLD = 0.19
+# A term the question writes in capitals (an acronym or mnemonic such as LATER or HEAT) that the
+# passage also writes in capitals makes the passage relevant whatever the cosine: the embedding
+# model reads "LATER" as the word "later" and scored the LATER passage 0.176.
+_CAPITALS = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def shares_capitalised_term(question: str, text: str) -> bool:
+    """Say whether the question and the passage both write some term of 3+ letters in capitals."""
+    asked = set(_CAPITALS.findall(question))
+    return bool(asked) and not asked.isdisjoint(_CAPITALS.findall(text))
 
 
 @dataclass(frozen=True)
@@ -74,10 +84,11 @@ class Hit:
     lexical: float
     similarity: float
     is_in_scope: bool
+    names_asked_term: bool = False
 
     @property
     def is_relevant(self) -> bool:
-        return self.similarity >= RELEVANCE_THRESHOLD
+        return self.similarity >= RELEVANCE_THRESHOLD or self.names_asked_term
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,7 @@ class Index:
                 lexical[i],
                 similarity[i],
                 in_scope[i],
+                shares_capitalised_term(question, row.text),
             )
             for i, row in enumerate(self.rows)
         ]

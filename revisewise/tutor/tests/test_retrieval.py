@@ -12,6 +12,7 @@ from revisewise.tutor.retrieval import (
     _fuse,
     current_index,
     retrieve,
+    shares_capitalised_term,
 )
 from revisewise.tutor.services import tutor_answer, tutor_index_refresh
 
@@ -194,3 +195,30 @@ def test_it_leans_towards_the_unit_the_question_is_about(corpus):
 
 def corpus_of(unit: Unit) -> int:
     return unit.qualification_id
+
+
+def test_a_question_naming_a_mnemonic_in_capitals_is_answered_from_the_passage_that_names_it(
+    corpus,
+):
+    ContentItemFactory(
+        unit=corpus.performance,
+        kind=ItemKind.CONCEPT,
+        name="Complaint handling procedures",
+        text="Structured processes that often follow the 'LATER' model (Listen, Apologise, "
+        "Thank, Explain, Resolve).",
+    )
+    tutor_index_refresh()
+    question = "what do the letters in LATER mean?"
+
+    hits = retrieve(question=question, qualification_id=corpus.service.pk)
+    answer = tutor_answer(question=question, qualification=corpus.service)
+
+    later = next(hit for hit in hits if "'LATER'" in hit.text)
+    assert max(hit.similarity for hit in hits) < RELEVANCE_THRESHOLD, "cosine alone would refuse"
+    assert later.is_relevant
+    assert later.names_asked_term
+    assert answer.is_answered
+    assert any("LATER" in part.text for part in answer.parts)
+    # Lower case is the ordinary word, and a capitalised word the passage lacks counts for nothing.
+    assert not shares_capitalised_term("what do the letters in later mean?", later.text)
+    assert not shares_capitalised_term("what is SMART?", later.text)
