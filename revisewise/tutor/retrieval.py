@@ -65,10 +65,14 @@ RELEVANCE_THRESHOLD = 0.19
 _CAPITALS = re.compile(r"\b[A-Z]{3,}\b")
 
 
+def capitalised_terms(text: str) -> frozenset[str]:
+    """Return the terms of 3+ letters the text writes in capitals."""
+    return frozenset(_CAPITALS.findall(text))
+
+
 def shares_capitalised_term(question: str, text: str) -> bool:
     """Say whether the question and the passage both write some term of 3+ letters in capitals."""
-    asked = set(_CAPITALS.findall(question))
-    return bool(asked) and not asked.isdisjoint(_CAPITALS.findall(text))
+    return not capitalised_terms(question).isdisjoint(capitalised_terms(text))
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class Index:
             index_text(section=row.section, text=row.text, context=row.context) for row in self.rows
         ]
         self.bm25 = BM25(texts, analyser=Analyser(learn_acronyms(r.text for r in self.rows)))
+        # Read once per index, not per question: the relevance gate's capitals rule.
+        self.capitals = [capitalised_terms(row.text) for row in self.rows]
         self.unit_ids, self.unit_vectors = _unit_profiles(self.rows, unit_titles or {})
 
     @classmethod
@@ -151,6 +157,7 @@ class Index:
         fused = _fuse(lexical, similarity)
         priors = self._priors(question, question_vector)
         fused = [score + prior for score, prior in zip(fused, priors, strict=True)]
+        asked = capitalised_terms(question)
         hits = [
             Hit(
                 row.passage_id,
@@ -162,7 +169,7 @@ class Index:
                 lexical[i],
                 similarity[i],
                 in_scope[i],
-                shares_capitalised_term(question, row.text),
+                not asked.isdisjoint(self.capitals[i]),
             )
             for i, row in enumerate(self.rows)
         ]
