@@ -17,6 +17,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_encoding_files(settings):
+    # The marker's persistent encoding cache would write into var/; its tests use a tmp dir.
+    settings.MARKING_ENCODING_CACHE_DIR = ""
+
+
 # The personas (house style 12): a learner and their tutor in `cohort`, the centre's administrator,
 # and a learner, a tutor and an administrator of another centre. An app's conftest overrides
 # `cohort` or `other_cohort` when its cohorts need more (a qualification, a name); the people

@@ -216,6 +216,11 @@ EMBEDDING_MODEL = env_str("EMBEDDING_MODEL")
 MARKING_TIME_LIMIT_SECONDS = env_int("MARKING_TIME_LIMIT_SECONDS", 120, minimum=1)
 MARKING_MAX_ATTEMPTS = env_int("MARKING_MAX_ATTEMPTS", 3, minimum=1)
 MARKING_SWEEP_INTERVAL_SECONDS = env_int("MARKING_SWEEP_INTERVAL_SECONDS", 60, minimum=0)
+# Where item texts' encodings are kept for every marking process and across restarts (never
+# learners' answers); the empty string turns the persistent encoding cache off.
+MARKING_ENCODING_CACHE_DIR = env_str(
+    "MARKING_ENCODING_CACHE_DIR", str(VAR_DIR / "marking-encodings")
+)
 
 # Optional LLM: any OpenAI-compatible chat-completions endpoint; empty means offline (docs/llm.md).
 LLM_BASE_URL = env_str("LLM_BASE_URL").rstrip("/")

@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     ANSWER_VIEWED = "answer_viewed", "Viewed a learner's written answer"
     MARK_MODERATED = "mark_moderated", "Moderated a machine mark"
     ANSWER_MARKED = "answer_marked", "Marked a written answer the engine could not mark"
+    ANSWER_MARK_REVISED = "answer_mark_revised", "Revised a tutor's mark of a written answer"
     MODERATIONS_EXPORTED = "moderations_exported", "Exported moderations"
     DATA_EXPORTED = "data_exported", "Exported a learner's data"
     ACCOUNT_DELETED = "account_deleted", "Deleted a learner's account"

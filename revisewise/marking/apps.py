@@ -29,8 +29,8 @@ class MarkingConfig(AppConfig):
                 describe=(
                     "Your written answers, the marks the marking engine gave them, the marks "
                     "you flagged with your reasons, your tutors' moderations of them, a "
-                    "tutor's mark of an answer the engine could not mark, and (for tutors) the "
-                    "moderations and marks you made."
+                    "tutor's marks (and their revisions) of an answer the engine could not "
+                    "mark, and (for tutors) the moderations and marks you made."
                 ),
                 export=export,
                 erase=erase,

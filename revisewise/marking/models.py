@@ -14,7 +14,8 @@ between them and the engine's frozen dataclasses.
 - `Moderation` is a tutor confirming or overriding a machine mark, per marking point, with a
   comment (append-only; the newest row for a mark is the one the learner sees).
 - `PersonMark` is a tutor marking an answer the engine gave up on, per marking point, with
-  comments (one per answer; there is no machine mark to confirm or override).
+  comments (there is no machine mark to confirm or override). A tutor revises it with a later
+  `PersonMark` that names the one it revises (append-only; the newest is the one that counts).
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ class WrittenAnswer(PublicModel):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
-    # The FSRS review this answer's grade wrote. Review logs are append-only, so a tutor's
-    # verdict that changes the rating replaces the row and this link follows it.
+    # The FSRS review this answer's grade wrote. Review logs are append-only: a tutor's verdict
+    # that changes the rating supersedes that log with a corrected one (ReviewLog.superseded_by)
+    # and this link moves to the corrected log.
     review_log = models.OneToOneField(
         "scheduling.ReviewLog",
         on_delete=models.SET_NULL,
@@ -183,20 +185,24 @@ class Moderation(PublicModel):
 
 
 class PersonMark(PublicModel):
-    """A tutor's mark of an answer the engine could not mark, per marking point; one per answer.
+    """A tutor's mark of an answer the engine could not mark, per marking point; never updated.
 
-    Written once, in the transaction that moves the answer from `needs_person` to
-    `marked_by_person`; never updated.
+    The first is written in the transaction that moves the answer from `needs_person` to
+    `marked_by_person`; a revision is a later row that `revises` the mark it replaces. Each mark
+    is revised at most once and each answer has one first mark, so the history is one line
+    and its newest row (the one no row revises) is the mark that counts.
     """
 
-    answer = models.OneToOneField(
-        WrittenAnswer, on_delete=models.CASCADE, related_name="person_mark"
-    )
+    answer = models.ForeignKey(WrittenAnswer, on_delete=models.CASCADE, related_name="person_marks")
     tutor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="person_marks_made",
+    )
+    # The mark this one replaces; unique, so two tutors cannot both revise the same mark.
+    revises = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="revised_by"
     )
     # [{"point": str, "verdict": "met" | "partly_met" | "not_met", "comment": str}, ...]
     point_verdicts = models.JSONField(default=list)
@@ -205,13 +211,19 @@ class PersonMark(PublicModel):
     comment = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=1), name="person_mark_score_in_range"
             ),
             models.CheckConstraint(
                 condition=Q(label__in=MARK_LABELS), name="person_mark_label_valid"
+            ),
+            # One tutor's first mark per answer; every later one revises an earlier one.
+            models.UniqueConstraint(
+                fields=["answer"],
+                condition=Q(revises__isnull=True),
+                name="person_mark_one_first_per_answer",
             ),
         ]
 

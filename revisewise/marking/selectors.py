@@ -88,8 +88,8 @@ def written_answers_list_for_learner(*, learner: User) -> QuerySet[WrittenAnswer
     """Return the learner's own answers, newest first, with the item and their marks."""
     return (
         WrittenAnswer.objects.filter(learner=learner)
-        .select_related("item__unit", "person_mark")
-        .prefetch_related("marks__moderations")
+        .select_related("item__unit")
+        .prefetch_related("marks__moderations", "person_marks")
         .order_by("-created_at", "-pk")
     )
 
@@ -232,12 +232,19 @@ def _person_mark_feedback(answer: WrittenAnswer, person_mark: PersonMark) -> Fee
     )
 
 
+def person_mark_current(*, answer_id: int) -> PersonMark | None:
+    """Return the answer's newest tutor's mark (the one that counts), if it has one."""
+    marks = PersonMark.objects.select_related("tutor", "revises").filter(answer_id=answer_id)
+    return marks.order_by("-created_at", "-pk").first()
+
+
 def written_answer_feedback(*, answer: WrittenAnswer) -> Feedback:
     """Build the feedback panel: a tutor's mark when the engine could not mark the answer, else
     the newest machine mark, or the newest moderation of it as THE mark."""
     if answer.status == MarkingStatus.MARKED_BY_PERSON:
         # A tutor's mark is final: a machine mark added later (a re-mark) never replaces it.
-        person_mark = PersonMark.objects.select_related("tutor").filter(answer=answer).first()
+        # The newest tutor's mark counts: a revision replaces the one it revises.
+        person_mark = person_mark_current(answer_id=answer.pk)
         if person_mark is not None:
             return _person_mark_feedback(answer, person_mark)
     mark = answer.marks.order_by("-created_at", "-pk").first()

@@ -6,7 +6,8 @@ acknowledged answer always has one; marking runs after commit as a background ta
 claims the row with a time limit (lease). A task lost with its worker leaves the row in
 `marking` past its lease, and the sweep puts it back in the queue. Every row ends `marked`
 (with exactly one `MachineMark`), `marked_by_person` (a tutor marked what the engine could not:
-one `PersonMark`) or `needs_person` (waiting for a tutor or a retry).
+a `PersonMark`, perhaps revised by later ones) or `needs_person` (waiting for a tutor or a
+retry).
 
 Whichever verdict counts (the machine's, a tutor's mark, the newest moderation) grades the
 practice attempt and is the rating of the one FSRS review the answer wrote
@@ -17,14 +18,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from revisewise.accounts.models import User
@@ -37,12 +39,20 @@ from revisewise.marking.models import (
     PersonMark,
     WrittenAnswer,
 )
+from revisewise.marking.selectors import person_mark_current
 from revisewise.marking.types import MarkingRequest, MarkResult, Misconception
 from revisewise.practice.generation.normalise import overlap
-from revisewise.practice.models import Attempt, Item, ItemType, PracticeSession, SessionScope
+from revisewise.practice.models import (
+    Attempt,
+    Item,
+    ItemStatus,
+    ItemType,
+    PracticeSession,
+    SessionScope,
+)
 from revisewise.scheduling.memory import QuizResult, rating_for_result
 from revisewise.scheduling.models import Card, ReviewLog, ReviewSource
-from revisewise.scheduling.services import card_rebuild, card_review_answer
+from revisewise.scheduling.services import card_review_answer, review_log_supersede
 
 logger = logging.getLogger(__name__)
 
@@ -317,10 +327,11 @@ def written_answer_regrade(*, answer: WrittenAnswer, label: str, score: float) -
 
     Locks the answer. Sets the attempt's is_correct and score from the verdict (graded_at stays
     when the attempt was graded, else is set now). When the rating that verdict gives differs
-    from the linked review's, the review is replaced by one identical but for the rating (review
-    logs refuse UPDATE; DELETE is allowed) and the card is rebuilt from its logs, so its due
-    date follows. Calling it again with the same verdict changes nothing. An answer with no
-    linked review (marked before the link existed and not recognisable) keeps its card as it is.
+    from the linked review's, a review identical but for the rating supersedes it (the old log
+    stays, marked superseded; `review_log_supersede`), the link moves to it and the card is
+    rebuilt from its current logs, so its due date follows. Calling it again with the same
+    verdict changes nothing. An answer with no linked review (marked before the link existed
+    and not recognisable) keeps its card as it is.
     """
     answer = (
         WrittenAnswer.objects.select_for_update().select_related("attempt__item").get(pk=answer.pk)
@@ -348,20 +359,9 @@ def written_answer_regrade(*, answer: WrittenAnswer, label: str, score: float) -
 
 
 def _review_replace(*, answer: WrittenAnswer, log: ReviewLog, rating: int) -> None:
-    """Swap the answer's review for one with `rating`, then replay the card's reviews."""
-    replacement = ReviewLog.objects.create(
-        card_id=log.card_id,
-        rating=rating,
-        reviewed_at=log.reviewed_at,
-        duration_ms=log.duration_ms,
-        elapsed_days=log.elapsed_days,
-        retrievability_before=log.retrievability_before,
-        source=log.source,
-    )
-    card = log.card
-    log.delete()
+    """Supersede the answer's review with one rated `rating` (the card is rebuilt); link it."""
+    replacement = review_log_supersede(log=log, rating=rating)
     WrittenAnswer.objects.filter(pk=answer.pk).update(review_log=replacement)
-    card_rebuild(card=card)
 
 
 def mark_result_as_json(*, request: MarkingRequest, result: MarkResult) -> dict[str, Any]:
@@ -451,6 +451,55 @@ def marking_request_build(*, item: Item, answer: str) -> MarkingRequest:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class EncodingsWarm:
+    """What `marking_encodings_warm` did: items and texts covered, texts the model encoded."""
+
+    enabled: bool
+    items: int = 0
+    texts: int = 0
+    encoded: int = 0
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def marking_encodings_warm(*, items: Iterable[Item] | None = None) -> EncodingsWarm:
+    """Encode every written item's marking texts into the persistent encoding cache, so the
+    first answer to an item in any worker process finds them (docs/marking.md, "Encoding
+    cache"). Idempotent: texts already stored are read back, not encoded again. Rejected and
+    retired items are left out, and nothing is done when MARKING_ENCODING_CACHE_DIR is empty.
+    """
+    # Imported here: the engine loads numpy and, on first use, the embedding model.
+    from revisewise.marking.engine import get_engine
+
+    if not settings.MARKING_ENCODING_CACHE_DIR:
+        return EncodingsWarm(enabled=False)
+    started = time.perf_counter()
+    if items is None:
+        items = (
+            Item.objects.filter(item_type=ItemType.WRITTEN)
+            .exclude(status__in=(ItemStatus.REJECTED, ItemStatus.RETIRED))
+            .order_by("pk")
+        )
+    engine = get_engine()
+    before = engine.embedder.texts_encoded
+    count = texts = 0
+    for item in items:
+        if item.item_type != ItemType.WRITTEN:
+            continue
+        texts += engine.warm_item(marking_request_build(item=item, answer=""))
+        count += 1
+    return EncodingsWarm(
+        enabled=True,
+        items=count,
+        texts=texts,
+        encoded=engine.embedder.texts_encoded - before,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
 # Learners: retry and flag ------------------------------------------------------------------
 
 
@@ -506,13 +555,14 @@ def written_answer_mark_by_person(
     comment: str,
     now: datetime | None = None,
 ) -> PersonMark:
-    """Store a tutor's mark of an answer the engine gave up on: final, once, graded, reviewed.
+    """Store a tutor's first mark of an answer the engine gave up on: once, graded, reviewed.
 
     The caller has checked that `tutor` may mark it and derived `label` and `score`. One
     conditional UPDATE moves the row from `needs_person` to `marked_by_person`; if the row is
     no longer `needs_person` (another tutor marked it first, or the learner sent it back to the
     engine), nothing is stored and `AnswerNotAwaitingPerson` is raised. In the same transaction:
     the `PersonMark`, the attempt's grade and one FSRS review dated when the learner answered.
+    A tutor changes it later with `written_answer_mark_revise`.
     """
     now = now or timezone.now()
     won = WrittenAnswer.objects.filter(pk=answer.pk, status=MarkingStatus.NEEDS_PERSON).update(
@@ -534,6 +584,60 @@ def written_answer_mark_by_person(
     written_answer_regrade(answer=answer, label=label, score=score)
     answer.refresh_from_db()
     return person_mark
+
+
+class PersonMarkStale(ValueError):
+    """The mark a revision starts from is no longer the answer's current mark."""
+
+    def __init__(self, current: PersonMark | None) -> None:
+        super().__init__("This mark has been revised since the form was opened.")
+        self.current = current
+
+
+@transaction.atomic
+def written_answer_mark_revise(
+    *,
+    answer: WrittenAnswer,
+    tutor: User,
+    revises_uuid: uuid.UUID | str,
+    point_verdicts: list[dict[str, str]],
+    label: str,
+    score: float,
+    comment: str,
+) -> tuple[PersonMark, Regrade]:
+    """Store a tutor's revision of the answer's current tutor's mark; re-grade from it.
+
+    The caller has checked that `tutor` may mark it and derived `label` and `score`.
+    `revises_uuid` is the mark the tutor saw as current. One conditional UPDATE of the answer
+    (still `marked_by_person`) takes its row lock, so of two tutors revising at once the second
+    waits and then reads the first one's revision as current; if the current mark is not
+    `revises_uuid`, nothing is stored and `PersonMarkStale` (naming the current mark) is raised.
+    The unique `revises` backs this in the database. In the same transaction the attempt is
+    re-graded and, when the rating changes, the answer's review is superseded
+    (`written_answer_regrade`); the same verdicts again store the revision and change nothing.
+    """
+    locked = WrittenAnswer.objects.filter(
+        pk=answer.pk, status=MarkingStatus.MARKED_BY_PERSON
+    ).update(updated_at=timezone.now())
+    current = person_mark_current(answer_id=answer.pk)
+    if locked != 1 or current is None or str(current.uuid) != str(revises_uuid):
+        raise PersonMarkStale(current)
+    try:
+        with transaction.atomic():
+            revision = PersonMark.objects.create(
+                answer_id=answer.pk,
+                tutor=tutor,
+                revises=current,
+                point_verdicts=point_verdicts,
+                label=label,
+                score=score,
+                comment=comment,
+            )
+    except IntegrityError as error:
+        raise PersonMarkStale(person_mark_current(answer_id=answer.pk)) from error
+    regrade = written_answer_regrade(answer=answer, label=label, score=score)
+    answer.refresh_from_db()
+    return revision, regrade
 
 
 # The sweep ---------------------------------------------------------------------------------
@@ -622,6 +726,8 @@ def _moderation_json(moderation: Moderation) -> dict[str, Any]:
 
 def _person_mark_json(person_mark: PersonMark) -> dict[str, Any]:
     return {
+        "uuid": str(person_mark.uuid),
+        "revises": str(person_mark.revises.uuid) if person_mark.revises else None,
         "label": person_mark.label,
         "score": person_mark.score,
         "point_verdicts": person_mark.point_verdicts,
@@ -634,7 +740,7 @@ def marking_data_export(*, learner: User) -> dict[str, list[dict[str, Any]]]:
     """Return the person's written answers (with marks, flags, moderations, a tutor's mark)
     and, for a tutor, the moderations and marks they made, as JSON."""
     made = Moderation.objects.filter(tutor=learner).select_related("mark__answer__item")
-    marked = PersonMark.objects.filter(tutor=learner).select_related("answer")
+    marked = PersonMark.objects.filter(tutor=learner).select_related("answer", "revises")
     return {
         "written_answers": _answers_export(learner),
         "moderations_made": [
@@ -651,8 +757,15 @@ def marking_data_export(*, learner: User) -> dict[str, list[dict[str, Any]]]:
 def _answers_export(learner: User) -> list[dict[str, Any]]:
     answers = (
         WrittenAnswer.objects.filter(learner=learner)
-        .select_related("item", "person_mark")
-        .prefetch_related("marks__flags", "marks__moderations")
+        .select_related("item")
+        .prefetch_related(
+            "marks__flags",
+            "marks__moderations",
+            Prefetch(
+                "person_marks",
+                queryset=PersonMark.objects.select_related("revises").order_by("created_at", "pk"),
+            ),
+        )
         .order_by("created_at", "pk")
     )
     return [
@@ -663,9 +776,9 @@ def _answers_export(learner: User) -> list[dict[str, Any]]:
             "status": answer.status,
             "submitted_at": answer.created_at.isoformat(),
             "marked_at": answer.marked_at.isoformat() if answer.marked_at else None,
-            "tutor_mark": (
-                _person_mark_json(answer.person_mark) if _has_person_mark(answer) else None
-            ),
+            # The tutor's mark that counts (the newest), and every one with what it revised.
+            "tutor_mark": _person_mark_newest_json(answer),
+            "tutor_marks": [_person_mark_json(p) for p in answer.person_marks.all()],
             "marks": [
                 {
                     "engine": f"{mark.engine_name} {mark.engine_version}",
@@ -688,11 +801,9 @@ def _answers_export(learner: User) -> list[dict[str, Any]]:
     ]
 
 
-def _has_person_mark(answer: WrittenAnswer) -> bool:
-    try:
-        return answer.person_mark is not None
-    except PersonMark.DoesNotExist:
-        return False
+def _person_mark_newest_json(answer: WrittenAnswer) -> dict[str, Any] | None:
+    marks = list(answer.person_marks.all())
+    return _person_mark_json(marks[-1]) if marks else None
 
 
 def marking_data_erase(*, learner: User) -> None:

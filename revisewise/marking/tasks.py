@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
-from revisewise.marking.services import written_answer_mark, written_answers_sweep
+from revisewise.marking.services import (
+    marking_encodings_warm,
+    written_answer_mark,
+    written_answers_sweep,
+)
 
 
 @task()
@@ -21,3 +27,10 @@ def written_answer_mark_task(*, answer_id: int) -> int | None:
 def written_answers_sweep_task() -> dict[str, int]:
     """Re-queue answers whose marking was lost (see `written_answers_sweep`)."""
     return written_answers_sweep().as_json()
+
+
+@task()
+def marking_encodings_warm_task() -> dict[str, Any]:
+    """Encode every written item's texts into the persistent encoding cache (after items are
+    generated or imported). Idempotent: stored texts are read back, not encoded again."""
+    return marking_encodings_warm().as_json()

@@ -86,3 +86,7 @@ class MarkResult:
     engine_name: str
     engine_version: str
     probabilities: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    # Items with marking points (since 2.2.0): the written-item decision's inputs (calibration.py
+    # SIGNALS, logits), the path that decided ("scheme" or "references" as 1.0 / 0.0 in
+    # "path_scheme") and its probability that the answer is correct ("p_written").
+    signals: dict[str, float] = field(default_factory=dict, compare=False, hash=False)

@@ -97,7 +97,8 @@ def answer_list(request: HttpRequest) -> HttpResponse:
         shown: Any = moderations[0] if moderations else (marks[0] if marks else None)
         if answer.status == MarkingStatus.MARKED_BY_PERSON:
             # The tutor's mark, as on the answer page; the status column says who marked it.
-            shown = getattr(answer, "person_mark", None)
+            person_marks = answer.person_marks.all()
+            shown = max(person_marks, key=lambda p: (p.created_at, p.pk), default=None)
         rows.append(
             {
                 "answer": answer,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revisewise.accounts.models import Cohort
-from revisewise.marking.models import MachineMark, Moderation
+from revisewise.marking.models import MachineMark, Moderation, PersonMark
 from revisewise.moderation.services import (
     LABEL_CHOICES,
     MAX_COMMENT_CHARS,
@@ -34,19 +35,74 @@ class QueueFilterForm(forms.Form):
         field.queryset = cohorts
 
 
+def point_fields_add(form: forms.Form, *, initials: Sequence[str | None]) -> None:
+    """Add a verdict (met / partly met / not met) and a comment field per marking point.
+
+    `initials` has one entry per point: the verdict to preselect, or None for none.
+    """
+    for index, initial in enumerate(initials):
+        form.fields[f"point_{index}_verdict"] = forms.ChoiceField(
+            choices=VERDICT_CHOICES,
+            widget=forms.RadioSelect,
+            initial=initial,
+            label=_("Your verdict"),
+            error_messages={"required": _("Choose met, partly met or not met.")},
+        )
+        form.fields[f"point_{index}_comment"] = forms.CharField(
+            required=False,
+            max_length=MAX_COMMENT_CHARS,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            label=_("Comment on this point"),
+        )
+
+
+def point_error_links(form: forms.Form) -> list[tuple[str, str]]:
+    """Return (anchor, message) for the error summary, in the order of the page.
+
+    A radio group's anchor is its first choice; a point's error names the point's number.
+    """
+    links: list[tuple[str, str]] = []
+    for name, field in form.fields.items():
+        for error in form.errors.get(name, []):
+            anchor = form[name].auto_id
+            if isinstance(field.widget, forms.RadioSelect):
+                anchor += "_0"
+            match = name.split("_")
+            if name.startswith("point_") and match[1].isdigit():
+                error = _("Marking point %(number)s: %(error)s") % {
+                    "number": int(match[1]) + 1,
+                    "error": error,
+                }
+            links.append((anchor, str(error)))
+    return links
+
+
+def _point_verdicts(data: dict[str, Any], points: Sequence[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "point": point,
+            "verdict": data[f"point_{index}_verdict"],
+            "comment": data[f"point_{index}_comment"],
+        }
+        for index, point in enumerate(points)
+    ]
+
+
 @dataclass(frozen=True)
 class PointRow:
+    """One marking point's fieldset; the machine's verdict and evidence when there is a mark."""
+
     number: int
     point: str
-    machine: str
-    machine_name: str
-    evidence: str
     verdict: forms.BoundField
     comment: forms.BoundField
+    machine: str = ""
+    machine_name: str = ""
+    evidence: str = ""
 
 
-class ModerationForm(forms.Form):
-    """One fieldset per marking point, preselected with the machine's verdict."""
+class _PointsForm(forms.Form):
+    """The overall comment; `point_fields_add` adds a verdict and comment per marking point."""
 
     comment = forms.CharField(
         required=False,
@@ -54,6 +110,10 @@ class ModerationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         label=_("Overall comment for the learner"),
     )
+
+
+class ModerationForm(_PointsForm):
+    """One fieldset per marking point, preselected with the machine's verdict."""
 
     def __init__(
         self, *args: Any, mark: MachineMark, current: Moderation | None = None, **kwargs: Any
@@ -66,20 +126,9 @@ class ModerationForm(forms.Form):
             str(row.get("point")): str(row.get("tutor"))
             for row in (current.point_verdicts if current else [])
         }
-        for index, (point, machine) in enumerate(self.points):
-            self.fields[f"point_{index}_verdict"] = forms.ChoiceField(
-                choices=VERDICT_CHOICES,
-                widget=forms.RadioSelect,
-                initial=tutor.get(point, machine),
-                label=_("Your verdict"),
-                error_messages={"required": _("Choose met, partly met or not met.")},
-            )
-            self.fields[f"point_{index}_comment"] = forms.CharField(
-                required=False,
-                max_length=MAX_COMMENT_CHARS,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                label=_("Comment on this point"),
-            )
+        point_fields_add(
+            self, initials=[tutor.get(point, machine) for point, machine in self.points]
+        )
         if not self.points:
             self.fields["label"] = forms.ChoiceField(
                 choices=LABEL_CHOICES,
@@ -116,66 +165,45 @@ class ModerationForm(forms.Form):
         """Return the keyword arguments of `moderation_record` (after `is_valid`)."""
         data = self.cleaned_data
         return {
-            "point_verdicts": [
-                {
-                    "point": point,
-                    "verdict": data[f"point_{index}_verdict"],
-                    "comment": data[f"point_{index}_comment"],
-                }
-                for index, (point, _machine) in enumerate(self.points)
-            ],
+            "point_verdicts": _point_verdicts(data, [point for point, _machine in self.points]),
             "comment": data["comment"],
             "label": data.get("label"),
             "misconception_upheld": data.get("misconception_upheld"),
         }
 
 
-@dataclass(frozen=True)
-class PersonPointRow:
-    number: int
-    point: str
-    verdict: forms.BoundField
-    comment: forms.BoundField
+class PersonMarkForm(_PointsForm):
+    """One fieldset per marking point: nothing preselected for a first mark (there is no
+    machine verdict); a revision starts from the current mark, whose uuid it carries."""
 
-
-class PersonMarkForm(forms.Form):
-    """One fieldset per marking point with nothing preselected: there is no machine verdict."""
-
-    comment = forms.CharField(
-        required=False,
-        max_length=MAX_COMMENT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label=_("Overall comment for the learner"),
-    )
-
-    def __init__(self, *args: Any, points: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, points: list[str], current: PersonMark | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.points = points
-        for index, _point in enumerate(points):
-            self.fields[f"point_{index}_verdict"] = forms.ChoiceField(
-                choices=VERDICT_CHOICES,
-                widget=forms.RadioSelect,
-                label=_("Your verdict"),
-                error_messages={"required": _("Choose met, partly met or not met.")},
-            )
-            self.fields[f"point_{index}_comment"] = forms.CharField(
-                required=False,
-                max_length=MAX_COMMENT_CHARS,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                label=_("Comment on this point"),
-            )
+        # Set when the tutor's revision came too late: the newest mark, which the form now revises.
+        self.stale_mark: PersonMark | None = None
+        given = {str(row.get("point")): row for row in (current.point_verdicts if current else [])}
+        point_fields_add(self, initials=[given.get(point, {}).get("verdict") for point in points])
+        for index, point in enumerate(points):
+            self.fields[f"point_{index}_comment"].initial = given.get(point, {}).get("comment")
         if not points:
             self.fields["label"] = forms.ChoiceField(
                 choices=LABEL_CHOICES,
                 widget=forms.RadioSelect,
+                initial=current.label if current else None,
                 label=_("Your mark for the answer"),
                 error_messages={"required": _("Choose a mark for the answer.")},
             )
+        if current is not None:
+            self.fields["comment"].initial = current.comment
+            # The mark this form revises: a revision of an older one is refused as stale.
+            self.fields["revises"] = forms.UUIDField(widget=forms.HiddenInput, initial=current.uuid)
         self.order_fields([name for name in self.fields if name != "comment"])
 
-    def point_rows(self) -> list[PersonPointRow]:
+    def point_rows(self) -> list[PointRow]:
         return [
-            PersonPointRow(
+            PointRow(
                 number=index + 1,
                 point=point,
                 verdict=self[f"point_{index}_verdict"],
@@ -185,34 +213,15 @@ class PersonMarkForm(forms.Form):
         ]
 
     def error_links(self) -> list[tuple[str, str]]:
-        """Return (anchor, message) for the error summary, in the order of the page."""
-        links: list[tuple[str, str]] = []
-        for name, field in self.fields.items():
-            for error in self.errors.get(name, []):
-                anchor = self[name].auto_id
-                if isinstance(field.widget, forms.RadioSelect):
-                    anchor += "_0"
-                match = name.split("_")
-                if name.startswith("point_") and match[1].isdigit():
-                    error = _("Marking point %(number)s: %(error)s") % {
-                        "number": int(match[1]) + 1,
-                        "error": error,
-                    }
-                links.append((anchor, str(error)))
-        return links
+        return point_error_links(self)
 
     def service_arguments(self) -> dict[str, Any]:
-        """Return the keyword arguments of `person_mark_record` (after `is_valid`)."""
+        """Return the keyword arguments of `person_mark_record`, or of `person_mark_revise` when
+        the form revises a mark (after `is_valid`)."""
         data = self.cleaned_data
         return {
-            "point_verdicts": [
-                {
-                    "point": point,
-                    "verdict": data[f"point_{index}_verdict"],
-                    "comment": data[f"point_{index}_comment"],
-                }
-                for index, point in enumerate(self.points)
-            ],
+            "point_verdicts": _point_verdicts(data, self.points),
             "comment": data["comment"],
             "label": data.get("label"),
+            **({"revises_uuid": data["revises"]} if "revises" in data else {}),
         }

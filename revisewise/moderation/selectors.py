@@ -230,9 +230,14 @@ def answer_get_for_tutor(*, tutor: User, answer_uuid: str) -> WrittenAnswer:
     return answer
 
 
-def person_mark_for_answer(*, answer: WrittenAnswer) -> PersonMark | None:
-    """Return the tutor's mark of an answer the engine could not mark, if it has one."""
-    return PersonMark.objects.select_related("tutor").filter(answer=answer).first()
+def person_mark_history(*, answer: WrittenAnswer) -> list[PersonMark]:
+    """Return every tutor's mark of an answer the engine could not mark, newest (the one that
+    counts) first."""
+    return list(
+        PersonMark.objects.select_related("tutor")
+        .filter(answer=answer)
+        .order_by("-created_at", "-pk")
+    )
 
 
 def newest_mark_for_answer(*, answer: WrittenAnswer) -> MachineMark | None:

@@ -4,7 +4,8 @@ mark, and export moderations as labelled data.
 A moderation is a new `Moderation` row, never an update: the machine's mark and every earlier
 moderation stay, and the newest moderation of a mark is the one the learner sees and the one
 that counts for learning (the attempt's grade, the FSRS review). A tutor's mark of an answer
-the engine gave up on is a `PersonMark`, once per answer.
+the engine gave up on is a `PersonMark`; a tutor revises it with a later one (the newest
+counts).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,6 +37,7 @@ from revisewise.marking.models import (
 from revisewise.marking.services import (
     Regrade,
     written_answer_mark_by_person,
+    written_answer_mark_revise,
     written_answer_regrade,
 )
 
@@ -279,6 +282,33 @@ def _clean_person_verdicts(
     return cleaned
 
 
+def _person_derive(rows: list[dict[str, str]], label: str | None) -> Derived:
+    """Return a tutor's mark's label and score: from the verdicts, else the label given."""
+    if rows:
+        return mark_derive(verdicts=[r["verdict"] for r in rows], misconception_shown=False)
+    if label in LABELS:
+        return Derived(label=label, score=LABEL_SCORE[label])
+    raise ValidationError({"label": "Choose a mark for the answer."})
+
+
+def _person_mark_checked(
+    *,
+    tutor: User,
+    answer: WrittenAnswer,
+    point_verdicts: Iterable[Mapping[str, str]],
+    comment: str,
+    label: str | None,
+    refusal: str,
+) -> tuple[list[dict[str, str]], str, Derived]:
+    """Check a tutor's mark of an answer (first or revision) before anything is stored: the
+    tutor's right to mark it, one known verdict per point, the comment; return the cleaned
+    verdicts, the comment and the derived label and score."""
+    if not user_is_tutor_of(tutor=tutor, learner=answer.learner):
+        raise PermissionDenied(refusal)
+    rows = _clean_person_verdicts(answer_marking_points(answer), point_verdicts)
+    return rows, _clean_comment(comment, field="comment"), _person_derive(rows, label)
+
+
 @transaction.atomic
 def person_mark_record(
     *,
@@ -288,7 +318,8 @@ def person_mark_record(
     comment: str,
     label: str | None = None,
 ) -> PersonMark:
-    """Mark an answer the engine gave up on, as its learner's tutor; the mark is final.
+    """Mark an answer the engine gave up on, as its learner's tutor (`person_mark_revise`
+    changes it later).
 
     `point_verdicts` holds one `{"point", "verdict", "comment"}` per marking point of the item
     (verdict: met, partly_met or not_met); the label and score follow by the engine's point
@@ -300,16 +331,14 @@ def person_mark_record(
     audit event (`detail.kind` = "person_mark"), all in one transaction.
     """
     learner = answer.learner
-    if not user_is_tutor_of(tutor=tutor, learner=learner):
-        raise PermissionDenied("Only the learner's tutor can mark this answer.")
-    rows = _clean_person_verdicts(answer_marking_points(answer), point_verdicts)
-    overall = _clean_comment(comment, field="comment")
-    if rows:
-        derived = mark_derive(verdicts=[r["verdict"] for r in rows], misconception_shown=False)
-    elif label in LABELS:
-        derived = Derived(label=label, score=LABEL_SCORE[label])
-    else:
-        raise ValidationError({"label": "Choose a mark for the answer."})
+    rows, overall, derived = _person_mark_checked(
+        tutor=tutor,
+        answer=answer,
+        point_verdicts=point_verdicts,
+        comment=comment,
+        label=label,
+        refusal="Only the learner's tutor can mark this answer.",
+    )
     person_mark = written_answer_mark_by_person(
         answer=answer,
         tutor=tutor,
@@ -331,6 +360,62 @@ def person_mark_record(
         },
     )
     return person_mark
+
+
+@transaction.atomic
+def person_mark_revise(
+    *,
+    tutor: User,
+    answer: WrittenAnswer,
+    revises_uuid: UUID | str,
+    point_verdicts: Iterable[Mapping[str, str]],
+    comment: str,
+    label: str | None = None,
+) -> PersonMark:
+    """Revise the current tutor's mark of an answer, as any tutor who may mark it.
+
+    `revises_uuid` is the mark the tutor saw as current; the arguments are otherwise those of
+    `person_mark_record`, checked the same way. Appends a `PersonMark` that revises it, then
+    re-grades the attempt and, if the rating changes, supersedes the answer's review, all in
+    one transaction. Raises `PersonMarkStale` (nothing stored) when another revision came
+    first. The same verdicts again are stored and change no grade. Records an
+    ANSWER_MARK_REVISED audit event with both marks' uuids and what the re-grade changed.
+    """
+    learner = answer.learner
+    rows, overall, derived = _person_mark_checked(
+        tutor=tutor,
+        answer=answer,
+        point_verdicts=point_verdicts,
+        comment=comment,
+        label=label,
+        refusal="Only the learner's tutor can revise this mark.",
+    )
+    revision, regrade = written_answer_mark_revise(
+        answer=answer,
+        tutor=tutor,
+        revises_uuid=revises_uuid,
+        point_verdicts=rows,
+        label=derived.label,
+        score=derived.score,
+        comment=overall,
+    )
+    revised = revision.revises
+    assert revised is not None
+    audit_record(
+        actor=tutor,
+        action=AuditAction.ANSWER_MARK_REVISED,
+        subject=learner,
+        centre=centre_shared(tutor=tutor, learner=learner),
+        detail={
+            "answer": str(answer.uuid),
+            "person_mark": str(revision.uuid),
+            "revises": str(revised.uuid),
+            "label_before": revised.label,
+            "label": derived.label,
+            "regrade": regrade.as_json(),
+        },
+    )
+    return revision
 
 
 def answer_opaque_id(answer_uuid: str) -> str:

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,8 +22,8 @@ from revisewise.accounts.models import User
 from revisewise.accounts.selectors import user_has_centre_role
 from revisewise.audit.models import AuditAction
 from revisewise.audit.services import audit_record
-from revisewise.marking.models import MarkingStatus, Moderation
-from revisewise.marking.services import AnswerNotAwaitingPerson
+from revisewise.marking.models import MarkingStatus, Moderation, PersonMark, WrittenAnswer
+from revisewise.marking.services import AnswerNotAwaitingPerson, PersonMarkStale
 from revisewise.moderation.forms import ModerationForm, PersonMarkForm, QueueFilterForm
 from revisewise.moderation.highlight import answer_segments
 from revisewise.moderation.selectors import (
@@ -35,7 +37,7 @@ from revisewise.moderation.selectors import (
     moderation_queue_for_tutor,
     moderation_summary_for_learners,
     newest_mark_for_answer,
-    person_mark_for_answer,
+    person_mark_history,
 )
 from revisewise.moderation.services import (
     LABEL_CHOICES,
@@ -44,8 +46,11 @@ from revisewise.moderation.services import (
     centre_shared,
     moderation_record,
     person_mark_record,
+    person_mark_revise,
 )
 
+SAVED = gettext_lazy("Mark saved. The learner now sees your mark.")
+REVISED = gettext_lazy("Mark revised. The learner now sees your revised mark.")
 NOT_AWAITING = gettext_lazy(
     "This answer is no longer waiting for a person: it has been marked, or the engine is "
     "marking it again. Nothing was saved."
@@ -129,39 +134,96 @@ def mark_moderate(request: HttpRequest, mark_uuid: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_mark(request: HttpRequest, answer_uuid: UUID) -> HttpResponse:
-    """Mark, per marking point, an answer the engine gave up on; once marked, show the mark."""
+    """Mark, per marking point, an answer the engine gave up on; once marked, revise the mark."""
     tutor = _moderator(request)
     answer = answer_get_for_tutor(tutor=tutor, answer_uuid=str(answer_uuid))
     mark = newest_mark_for_answer(answer=answer)
     if answer.status == MarkingStatus.MARKED and mark is not None:
         # The engine marked it after all (the learner asked it to try again): moderate that.
         return redirect("moderation:mark", mark_uuid=mark.uuid)
+    history = person_mark_history(answer=answer)
     form = PersonMarkForm(
-        request.POST if request.method == "POST" else None, points=answer_marking_points(answer)
+        request.POST if request.method == "POST" else None,
+        points=answer_marking_points(answer),
+        current=history[0] if history else None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            person_mark_record(tutor=tutor, answer=answer, **form.service_arguments())
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        except AnswerNotAwaitingPerson:
-            # Another tutor was first, or the learner sent the answer back to the engine.
-            messages.error(request, NOT_AWAITING)
-            return redirect("moderation:answer-mark", answer_uuid=answer.uuid)
-        else:
-            messages.success(request, _("Mark saved. The learner now sees your mark."))
-            return redirect("moderation:answer-mark", answer_uuid=answer.uuid)
-    if request.method == "GET":
+    if request.method == "POST":
+        outcome = _answer_mark_post(request, tutor, answer, form, history)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        form, history = outcome, person_mark_history(answer=answer)
+    else:
         _audit_viewed(tutor, answer.learner, {"answer": str(answer.uuid)})
     context = {
         "answer": answer,
         "learner": answer.learner,
         "form": form,
         "can_mark": answer.status == MarkingStatus.NEEDS_PERSON,
-        "person_mark": _person_mark_view(person_mark_for_answer(answer=answer)),
+        "person_mark": _person_mark_view(history[0]) if history else None,
+        "earlier_marks": [_person_mark_view(m) for m in history[1:]],
     }
-    status = 400 if form.errors else 200
+    status = 409 if form.stale_mark else 400 if form.errors else 200
     return render(request, "moderation/answer_mark.html", context, status=status)
+
+
+def _answer_mark_post(
+    request: HttpRequest,
+    tutor: User,
+    answer: WrittenAnswer,
+    form: PersonMarkForm,
+    history: list[PersonMark],
+) -> HttpResponse | PersonMarkForm:
+    """Save a first mark or a revision; return the redirect, or the form to show again."""
+    if history and "revises" not in request.POST:
+        # A first mark of an answer another tutor marked meanwhile: show theirs, keep this one.
+        return _stale_form(request, answer, history[0])
+    if not form.is_valid():
+        return form
+    try:
+        if history:
+            person_mark_revise(tutor=tutor, answer=answer, **form.service_arguments())
+        else:
+            person_mark_record(tutor=tutor, answer=answer, **form.service_arguments())
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return form
+    except AnswerNotAwaitingPerson:
+        # Another tutor was first, or the learner sent the answer back to the engine.
+        messages.error(request, NOT_AWAITING)
+    except PersonMarkStale as stale:
+        return _stale_form(request, answer, stale.current)
+    else:
+        saved = REVISED if history else SAVED
+        messages.success(request, saved)
+    return redirect("moderation:answer-mark", answer_uuid=answer.uuid)
+
+
+def _stale_form(
+    request: HttpRequest, answer: WrittenAnswer, newest: PersonMark | None
+) -> PersonMarkForm:
+    """Return the tutor's form as they filled it in, now revising `newest`, saying why."""
+    data = request.POST.copy()
+    if newest is not None:
+        data["revises"] = str(newest.uuid)
+    form = PersonMarkForm(data, points=answer_marking_points(answer), current=newest)
+    form.is_valid()
+    form.stale_mark = newest
+    form.add_error(None, _stale_message(newest))
+    return form
+
+
+def _stale_message(newest: PersonMark | None) -> str:
+    if newest is None:
+        return str(NOT_AWAITING)
+    return _(
+        "Another tutor changed this mark while you were working on it: %(tutor)s marked it "
+        "%(label)s on %(when)s. Nothing was saved. Your verdicts are still below: check the "
+        "current mark, then revise it again if you still want to."
+    ) % {
+        "tutor": newest.tutor or _("a former tutor"),
+        "label": _name(LABEL_CHOICES, newest.label).lower(),
+        "when": date_format(localtime(newest.created_at), "j F Y, H:i"),
+    }
 
 
 def _audit_viewed(tutor: User, learner: User, detail: dict[str, Any]) -> None:
@@ -171,9 +233,7 @@ def _audit_viewed(tutor: User, learner: User, detail: dict[str, Any]) -> None:
     )
 
 
-def _person_mark_view(person_mark: Any) -> dict[str, Any] | None:
-    if person_mark is None:
-        return None
+def _person_mark_view(person_mark: PersonMark) -> dict[str, Any]:
     return {
         "mark": person_mark,
         "label_name": _name(LABEL_CHOICES, person_mark.label),

@@ -40,7 +40,7 @@ class CardAdmin(ReadOnlyAdmin):
 @admin.register(ReviewLog)
 class ReviewLogAdmin(ReadOnlyAdmin):
     list_display = ["card", "rating", "reviewed_at", "elapsed_days", "retrievability_before"]
-    list_filter = ["rating", "source"]
+    list_filter = ["rating", "source", ("superseded_by", admin.EmptyFieldListFilter)]
     date_hierarchy = "reviewed_at"
     list_select_related = ["card__learner", "card__item"]
 

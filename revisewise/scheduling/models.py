@@ -1,8 +1,10 @@
 """FSRS cards, their append-only review logs, learner settings, parameters and exam plans.
 
 A card's state (stability, difficulty, due, ...) is derived: it can be rebuilt at any time by
-replaying its review logs (`services.card_rebuild`). The logs themselves are never changed; a
-database trigger (migration 0002) refuses any UPDATE of a review log row.
+replaying its current review logs (`services.card_rebuild`). The logs themselves are never
+changed: a correction (a tutor's moderation that changes a rating) appends a new log and marks
+the old one superseded by it, and a database trigger (migrations 0002 and 0003) refuses any
+other UPDATE of a review log row.
 """
 
 from __future__ import annotations
@@ -88,8 +90,18 @@ class Card(TimeStampedModel):
         return self.last_review is None
 
 
+class ReviewLogQuerySet(models.QuerySet["ReviewLog"]):
+    def current(self) -> ReviewLogQuerySet:
+        """The reviews that count: those no correction has superseded."""
+        return self.filter(superseded_by__isnull=True)
+
+
 class ReviewLog(models.Model):
-    """One review of a card: append-only, never updated (a trigger refuses UPDATE)."""
+    """One review of a card: append-only (a trigger refuses UPDATE but setting superseded_by).
+
+    A corrected review is not deleted: `superseded_by` points to the review that replaces it,
+    and everything that reads reviews to schedule, fit or count uses `ReviewLog.objects.current()`.
+    """
 
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_logs")
     rating = models.PositiveSmallIntegerField(choices=ReviewRating.choices)
@@ -101,10 +113,27 @@ class ReviewLog(models.Model):
     retrievability_before = models.FloatField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=ReviewSource.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The review that corrects this one (same card, time and facts, another rating). Set once,
+    # from null, in the transaction that appends the correction: the only UPDATE the trigger
+    # allows. One-to-one: a correction replaces exactly one review.
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="supersedes",
+    )
+
+    objects = ReviewLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["reviewed_at", "pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(superseded_by=models.F("pk")),
+                name="reviewlog_not_superseded_by_itself",
+            ),
             models.CheckConstraint(
                 condition=Q(rating__in=ReviewRating.values), name="reviewlog_rating_known"
             ),

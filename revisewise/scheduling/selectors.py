@@ -155,9 +155,13 @@ def study_plan_get_for_learner(
 
 
 def review_counts_by_day(*, learner: User, start: date, end: date) -> list[tuple[date, int]]:
-    """Return the learner's number of reviews on each UTC day from `start` to `end` inclusive."""
+    """Return the learner's number of reviews on each UTC day from `start` to `end` inclusive.
+
+    A corrected review counts once: superseded logs are left out.
+    """
     counts = dict(
-        ReviewLog.objects.filter(
+        ReviewLog.objects.current()
+        .filter(
             card__learner=learner,
             reviewed_at__gte=_midnight(start),
             reviewed_at__lt=_midnight(end + timedelta(days=1)),
@@ -199,7 +203,11 @@ def _each_day(start: date, end: date, counts: dict[date, int]) -> list[tuple[dat
 
 
 def scheduling_data_export_for_learner(*, learner: User) -> dict[str, Any]:
-    """Return the learner's cards, every review, their settings, fitted parameters and plans."""
+    """Return the learner's cards, every review, their settings, fitted parameters and plans.
+
+    Every review includes superseded ones (a tutor's correction keeps the review it corrects):
+    each has its `id`, and `superseded_by` is the id of the review that replaced it, or None.
+    """
     cards = Card.objects.filter(learner=learner).select_related("item").order_by("pk")
     logs = ReviewLog.objects.filter(card__learner=learner).select_related("card__item")
     preferences = LearnerSchedulingSettings.objects.filter(learner=learner).first()
@@ -221,6 +229,7 @@ def scheduling_data_export_for_learner(*, learner: User) -> dict[str, Any]:
         ],
         "reviews": [
             {
+                "id": log.pk,
                 "item": str(log.card.item.uuid),
                 "rating": log.get_rating_display(),
                 "reviewed_at": log.reviewed_at.isoformat(),
@@ -228,6 +237,7 @@ def scheduling_data_export_for_learner(*, learner: User) -> dict[str, Any]:
                 "elapsed_days": log.elapsed_days,
                 "predicted_recall": log.retrievability_before,
                 "source": log.source,
+                "superseded_by": log.superseded_by_id,
             }
             for log in logs.order_by("reviewed_at", "pk")
         ],

@@ -1,4 +1,5 @@
-"""Scheduling rules: review a card, rebuild it from its logs, fit a learner's parameters."""
+"""Scheduling rules: review a card, correct a review, rebuild a card from its current logs, fit
+a learner's parameters."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def card_review(
 
 def _optimise_when_due(learner: User) -> None:
     """Queue a fit of the learner's parameters at 400 reviews, then every 200 more."""
-    reviews = ReviewLog.objects.filter(card__learner=learner).count()
+    reviews = ReviewLog.objects.current().filter(card__learner=learner).count()
     if reviews >= OPTIMISATION_MIN_REVIEWS and reviews % OPTIMISATION_EVERY == 0:
         from revisewise.scheduling.tasks import scheduler_optimise_for_learner_task
 
@@ -122,14 +123,45 @@ def card_review_answer(
 
 
 @transaction.atomic
+def review_log_supersede(*, log: ReviewLog, rating: int) -> ReviewLog:
+    """Correct a review's rating: append a copy rated `rating` that supersedes `log`.
+
+    The new log has the same card, time, duration, elapsed days, predicted recall and source;
+    `log` stays, marked superseded by it (learning records are append-only), and the card is
+    rebuilt from its current logs, so its stability, difficulty and due date follow. Locks the
+    card. Raises ReviewLogSuperseded, storing nothing, when `log` is already superseded: only
+    the current review can be corrected, and the database sets `superseded_by` once.
+    """
+    card = Card.objects.select_for_update().get(pk=log.card_id)
+    replacement = ReviewLog.objects.create(
+        card=card,
+        rating=Rating(rating),
+        reviewed_at=log.reviewed_at,
+        duration_ms=log.duration_ms,
+        elapsed_days=log.elapsed_days,
+        retrievability_before=log.retrievability_before,
+        source=log.source,
+    )
+    superseded = ReviewLog.objects.current().filter(pk=log.pk).update(superseded_by=replacement)
+    if superseded != 1:
+        raise ReviewLogSuperseded(f"Review log {log.pk} is already superseded.")
+    card_rebuild(card=card)
+    return replacement
+
+
+class ReviewLogSuperseded(Exception):
+    """The review log was corrected already: correct its replacement instead."""
+
+
+@transaction.atomic
 def card_rebuild(*, card: Card) -> Card:
-    """Recompute the card's state by replaying its review logs with the learner's scheduler."""
+    """Recompute the card's state by replaying its current (not superseded) review logs."""
     card = Card.objects.select_for_update().get(pk=card.pk)
     scheduler = scheduler_get_for_learner(learner=card.learner)
     card.state, card.step, card.stability, card.difficulty = State.Learning, 0, None, None
     card.last_review, card.review_count, card.lapse_count = None, 0, 0
     memory = _memory_card(card)
-    for log in card.review_logs.order_by("reviewed_at", "pk"):
+    for log in card.review_logs.current().order_by("reviewed_at", "pk"):
         before = memory.state
         memory, _ = scheduler.review_card(memory, Rating(log.rating), _as_utc(log.reviewed_at))
         _apply(card, memory, is_lapse=before == State.Review and log.rating == Rating.Again)
@@ -168,7 +200,7 @@ def exam_plan_set(*, learner: User, qualification: Qualification, exam_date: dat
 def scheduler_optimise_for_learner(
     *, learner: User, now: datetime | None = None, rebuild_cards: bool = True
 ) -> LearnerSchedulerParameters | None:
-    """Fit FSRS-6 parameters to the learner's reviews once there are enough of them.
+    """Fit FSRS-6 parameters to the learner's current reviews once there are enough of them.
 
     Returns None (and stores nothing) below OPTIMISATION_MIN_REVIEWS, and the newest stored row
     when there has been no review since it was fitted (so running twice fits once). Otherwise
@@ -177,7 +209,8 @@ def scheduler_optimise_for_learner(
     a minute): run it from a command or a background task, never in a request.
     """
     logs = list(
-        ReviewLog.objects.filter(card__learner=learner)
+        ReviewLog.objects.current()
+        .filter(card__learner=learner)
         .order_by("reviewed_at", "pk")
         .values_list("card_id", "rating", "reviewed_at", "duration_ms")
     )
@@ -241,7 +274,8 @@ def _apply(card: Card, memory: MemoryCard, *, is_lapse: bool) -> None:
 def scheduling_data_erase(*, learner: User) -> None:
     """Delete the learner's review logs, cards, settings, fitted parameters and exam plans.
 
-    Review logs refuse UPDATE (migration 0002) but not DELETE: erasure removes rows whole.
+    Review logs refuse UPDATE (migrations 0002, 0003) but not DELETE: erasure removes rows
+    whole, superseded ones too.
     """
     ReviewLog.objects.filter(card__learner=learner).delete()
     Card.objects.filter(learner=learner).delete()

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from revisewise.tutor import dense
 from revisewise.tutor.lexical import Analyser
 from revisewise.tutor.passages import section_anchor
-from revisewise.tutor.retrieval import Hit
+from revisewise.tutor.retrieval import Comparison, Hit
 from revisewise.tutor.selectors import (
     PracticeLink,
     QualificationLink,
@@ -28,6 +29,7 @@ from revisewise.tutor.selectors import (
     qualification_links,
     unit_links,
 )
+from revisewise.tutor.terms import conflicting_versions
 
 OFFLINE = "offline"
 LLM = "llm"
@@ -76,6 +78,11 @@ class Answer:
     prompt_key: str = ""
     # The earlier question this one was read as a follow-up to, if it was.
     follows: str = ""
+    # The tutor's own words before the parts ("CSAT and NPS, as your unit defines them:").
+    lead: str = ""
+    # What the learner should know about the parts: a compared term the notes do not define, an
+    # acronym the cited passages spell out in two ways. Built from the content, never invented.
+    notes: tuple[str, ...] = ()
 
     @property
     def is_answered(self) -> bool:
@@ -122,28 +129,119 @@ class OfflineComposer:
 
     name = OFFLINE
 
-    def compose(self, *, question: str, hits: Sequence[Hit]) -> Answer:
+    def compose(
+        self, *, question: str, hits: Sequence[Hit], comparison: Comparison | None = None
+    ) -> Answer:
+        """Quote the passages that answer; for a comparison whose two terms the content defines,
+        quote the two definitions instead."""
+        if comparison is not None and comparison.is_defined:
+            return self._definitions(question, comparison)
         relevant = [hit for hit in hits if hit.is_relevant]
         if not relevant:
             return Answer(question=question, mode=self.name)
         best = max(hit.similarity for hit in relevant)
-        chosen = [h for h in relevant if h.similarity >= RELATIVE_CUTOFF * best][:MAX_PARTS]
-        unit_ids = {hit.unit_id for hit in chosen if hit.unit_id is not None}
+        # A passage naming the acronym the question asks about (LATER) is shown even when the
+        # embedding, which reads LATER as the word "later", finds it less similar; those that
+        # spell out its letters come first, since they say what it stands for.
+        spelling = [h for h in relevant if h.spells_asked_term]
+        others = [
+            h
+            for h in relevant
+            if not h.spells_asked_term
+            and (h.similarity >= RELATIVE_CUTOFF * best or h.names_asked_term)
+        ]
+        chosen = [*spelling, *others][:MAX_PARTS]
         citations = citations_for_hits(chosen)
         parts = tuple(
             AnswerPart(text=best_sentences(question, hit.text), citation=citations[hit.passage_id])
             for hit in chosen
         )
+        notes = (undefined_note(comparison),) if comparison is not None else ()
         return Answer(
             question=question,
             mode=self.name,
             parts=parts,
-            practice=tuple(
-                practice_links_for_passages(
-                    passage_ids={hit.passage_id for hit in chosen}, unit_ids=unit_ids
-                )
-            ),
+            practice=_practice(chosen),
+            notes=(*notes, *version_notes(chosen, citations)),
         )
+
+    def _definitions(self, question: str, comparison: Comparison) -> Answer:
+        """Each compared term's definition, quoted whole and cited, under a lead-in."""
+        terms = (comparison.first, comparison.second)
+        hits = [term.definition for term in terms if term.definition is not None]
+        citations = citations_for_hits(hits)
+        parts: list[AnswerPart] = []
+        for term, hit in zip(terms, hits, strict=True):
+            part = AnswerPart(text=term.quote, citation=citations[hit.passage_id])
+            if part not in parts:
+                parts.append(part)
+        values = {"first": comparison.first.term, "second": comparison.second.term}
+        if len({hit.unit_id for hit in hits}) == 1:
+            lead = _("%(first)s and %(second)s, as your unit defines them:") % values
+        else:
+            lead = _("%(first)s and %(second)s, as your units define them:") % values
+        lead = lead[:1].upper() + lead[1:]
+        return Answer(
+            question=question,
+            mode=self.name,
+            parts=tuple(parts),
+            practice=_practice(hits),
+            lead=lead,
+            notes=tuple(version_notes(hits, citations)),
+        )
+
+
+def undefined_note(comparison: Comparison) -> str:
+    """Say which compared terms the course notes do not define (and what an acronym stands for,
+    when they spell it out)."""
+    sentences = []
+    for term in comparison.undefined:
+        if term.spelt_out:
+            sentences.append(
+                _(
+                    "Your course notes do not define %(term)s; they give only what it stands "
+                    "for: “%(words)s”."
+                )
+                % {"term": term.term, "words": term.spelt_out}
+            )
+        else:
+            sentences.append(_("Your course notes do not define %(term)s.") % {"term": term.term})
+    return " ".join(sentences)
+
+
+_COUNTS = {2: "two", 3: "three", 4: "four"}
+
+
+def version_notes(hits: Sequence[Hit], citations: dict[int, Citation]) -> list[str]:
+    """Say when the cited passages spell an acronym out with different words, quoting each."""
+    notes = []
+    for found in conflicting_versions([hit.text for hit in hits]):
+        listed = [
+            _("“%(words)s” (%(source)s)")
+            % {"words": expansion.spelt, "source": citations[hits[position].passage_id].label}
+            for expansion, position in found.versions
+        ]
+        versions = _("%(some)s and %(last)s") % {"some": ", ".join(listed[:-1]), "last": listed[-1]}
+        count = len(listed)
+        notes.append(
+            _(
+                "Your units give %(count)s versions of %(acronym)s: %(versions)s. "
+                "Check which one your awarding body uses."
+            )
+            % {
+                "count": _COUNTS.get(count, str(count)),
+                "acronym": found.acronym,
+                "versions": versions,
+            }
+        )
+    return notes
+
+
+def _practice(hits: Sequence[Hit]) -> tuple[PracticeLink, ...]:
+    unit_ids = {hit.unit_id for hit in hits if hit.unit_id is not None}
+    return tuple(
+        practice_links_for_passages(passage_ids={hit.passage_id for hit in hits}, unit_ids=unit_ids)
+    )
 
 
 def _citation(

@@ -103,12 +103,21 @@ def learn_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Return acronym -> the stems of its expansion, read from "Words Spelt Out (ACR)"."""
     found: dict[str, tuple[str, ...]] = {}
     for text in texts:
-        for words, acronym in _DEFINITION.findall(text):
+        for acronym, expansion in acronym_expansions(text):
             initials = acronym.lower()
-            candidates = [w for w in re.split(r"[\s-]+", words.strip()) if w]
-            expansion = _expansion_matching(candidates, initials)
-            if expansion and initials not in found:
+            if initials not in found:
                 found[initials] = tuple(stem(w.lower()) for w in expansion)
+    return found
+
+
+def acronym_expansions(text: str) -> list[tuple[str, list[str]]]:
+    """Return (ACRONYM, the words it abbreviates as written) for each "Words Spelt Out (ACR)"."""
+    found = []
+    for words, acronym in _DEFINITION.findall(text):
+        candidates = [w for w in re.split(r"[\s-]+", words.strip()) if w]
+        expansion = _expansion_matching(candidates, acronym.lower())
+        if expansion:
+            found.append((acronym, expansion))
     return found
 
 

@@ -27,9 +27,16 @@ from revisewise.core.llm.sanitise import (
     prompt_leaks,
 )
 from revisewise.core.llm.schemas import GroundedReply
-from revisewise.tutor.answer import LLM, Answer, AnswerPart, citations_for_hits
+from revisewise.tutor.answer import (
+    LLM,
+    Answer,
+    AnswerPart,
+    citations_for_hits,
+    undefined_note,
+    version_notes,
+)
 from revisewise.tutor.followup import Turn, turn_text
-from revisewise.tutor.retrieval import Hit
+from revisewise.tutor.retrieval import Comparison, Hit
 
 FEATURE = "tutor_answer"
 PROMPT = "tutor_answer"
@@ -64,8 +71,12 @@ class LlmComposer:
         hits: Sequence[Hit],
         fallback: Answer,
         earlier: Sequence[Turn] = (),
+        comparison: Comparison | None = None,
     ) -> Answer:
-        relevant = [hit for hit in hits if hit.is_relevant][:MAX_SOURCES]
+        # For a comparison, the content's definitions of its terms are the first sources.
+        definitions = _definitions(comparison)
+        relevant = _unique([*definitions, *(hit for hit in hits if hit.is_relevant)])
+        relevant = relevant[:MAX_SOURCES]
         # Nothing relevant: the offline answer already says so, and the model is not asked.
         if not relevant:
             return fallback
@@ -100,12 +111,17 @@ class LlmComposer:
         checked = grounded_reply_verify(reply, sources)
         if not checked.points:
             return replace(fallback, notice=self._unchecked_notice())
+        parts = self._parts(checked, relevant)
+        by_label = {f"S{number}": hit for number, hit in enumerate(relevant, start=1)}
+        cited = _unique([by_label[point.citations[0].source] for point in checked.points])
+        notes = (undefined_note(comparison),) if comparison and not comparison.is_defined else ()
         return Answer(
             question=question,
             mode=LLM,
-            parts=self._parts(checked, relevant),
+            parts=parts,
             practice=fallback.practice,
             prompt_key=prompt.key,
+            notes=(*notes, *version_notes(cited, citations_for_hits(cited))),
         )
 
     @staticmethod
@@ -152,3 +168,21 @@ class LlmComposer:
         return _(
             "The AI model's answer could not be checked against the course notes, so %(fallback)s."
         ) % {"fallback": offline_fallback()}
+
+
+def _definitions(comparison: Comparison | None) -> list[Hit]:
+    if comparison is None:
+        return []
+    terms = (comparison.first, comparison.second)
+    return [term.definition for term in terms if term.definition is not None]
+
+
+def _unique(hits: Sequence[Hit]) -> list[Hit]:
+    """The hits in order, each passage once."""
+    seen: set[int] = set()
+    kept = []
+    for hit in hits:
+        if hit.passage_id not in seen:
+            seen.add(hit.passage_id)
+            kept.append(hit)
+    return kept

@@ -96,6 +96,7 @@ class Message(PublicModel):
     `citations` holds, for a tutor message, a list of {"text", "quote", "label", "url"}: the
     sentence shown (offline: the quoted passage; AI: the model's point) and the checked quote and
     unit section it comes from. `notice` says why the AI model did not answer, when it did not.
+    `text` is a refusal, the "not found" message, or the lead-in of an answer with parts.
     """
 
     conversation = models.ForeignKey(
@@ -111,6 +112,10 @@ class Message(PublicModel):
     prompt_key = models.CharField(max_length=60, blank=True)
     # For an answer: the earlier question the learner's question was read as a follow-up to.
     follows = models.TextField(blank=True, default="")
+    # For an answer: what the learner should know about its sources ("Your course notes do not
+    # define NPS", "Your units give two versions of LATER: ..."), from the content's own words.
+    # `text` holds an answer's lead-in ("CSAT and NPS, as your unit defines them:") when it has one.
+    notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

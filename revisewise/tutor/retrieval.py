@@ -25,6 +25,13 @@ from revisewise.tutor import dense
 from revisewise.tutor.lexical import BM25, Analyser, learn_acronyms
 from revisewise.tutor.models import Passage
 from revisewise.tutor.passages import SECTION_DESCRIPTIONS, SYNOPSIS, index_text
+from revisewise.tutor.terms import (
+    Definition,
+    Glossary,
+    acronyms_named_in_lower_case,
+    compared_terms,
+    letter_expansions,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -70,6 +77,12 @@ def capitalised_terms(text: str) -> frozenset[str]:
     return frozenset(_CAPITALS.findall(text))
 
 
+def asked_terms(question: str, known: frozenset[str]) -> frozenset[str]:
+    """Return the capitalised terms a question names: in capitals, or a known acronym-model in
+    lower case with a cue next to it ("what does later stand for?"; not "I'll revise it later")."""
+    return capitalised_terms(question) | acronyms_named_in_lower_case(question, known)
+
+
 def shares_capitalised_term(question: str, text: str) -> bool:
     """Say whether the question and the passage both write some term of 3+ letters in capitals."""
     return not capitalised_terms(question).isdisjoint(capitalised_terms(text))
@@ -89,10 +102,37 @@ class Hit:
     similarity: float
     is_in_scope: bool
     names_asked_term: bool = False
+    # The passage spells out the letters of an acronym the question names ("LATER (Listen, ...)").
+    spells_asked_term: bool = False
 
     @property
     def is_relevant(self) -> bool:
         return self.similarity >= RELEVANCE_THRESHOLD or self.names_asked_term
+
+
+@dataclass(frozen=True)
+class ComparedTerm:
+    """One term of a comparison question: as shown, where the content defines it (if it does),
+    the words to quote, and the words an acronym stands for (if the content spells it out)."""
+
+    term: str
+    definition: Hit | None = None
+    quote: str = ""
+    spelt_out: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    first: ComparedTerm
+    second: ComparedTerm
+
+    @property
+    def is_defined(self) -> bool:
+        return self.first.definition is not None and self.second.definition is not None
+
+    @property
+    def undefined(self) -> tuple[ComparedTerm, ...]:
+        return tuple(t for t in (self.first, self.second) if t.definition is None)
 
 
 @dataclass(frozen=True)
@@ -123,6 +163,12 @@ class Index:
         self.bm25 = BM25(texts, analyser=Analyser(learn_acronyms(r.text for r in self.rows)))
         # Read once per index, not per question: the relevance gate's capitals rule.
         self.capitals = [capitalised_terms(row.text) for row in self.rows]
+        self.known_capitals = frozenset().union(*self.capitals)
+        self.spelt = [
+            frozenset(e.acronym for e in letter_expansions(row.text)) for row in self.rows
+        ]
+        # The terms the passages define, for comparison questions (precomputed like the above).
+        self.glossary = Glossary.build([(row.section, row.text) for row in self.rows])
         self.unit_ids, self.unit_vectors = _unit_profiles(self.rows, unit_titles or {})
 
     @classmethod
@@ -157,7 +203,7 @@ class Index:
         fused = _fuse(lexical, similarity)
         priors = self._priors(question, question_vector)
         fused = [score + prior for score, prior in zip(fused, priors, strict=True)]
-        asked = capitalised_terms(question)
+        asked = asked_terms(question, self.known_capitals)
         hits = [
             Hit(
                 row.passage_id,
@@ -170,12 +216,72 @@ class Index:
                 similarity[i],
                 in_scope[i],
                 not asked.isdisjoint(self.capitals[i]),
+                not asked.isdisjoint(self.spelt[i]),
             )
             for i, row in enumerate(self.rows)
         ]
         scoped = sorted((h for h in hits if h.is_in_scope), key=_rank_key)
         others = sorted((h for h in hits if not h.is_in_scope and h.is_relevant), key=_rank_key)
         return (scoped + others)[:limit]
+
+    def compare(
+        self, question: str, *, qualification_id: int | None, hits: Sequence[Hit]
+    ) -> Comparison | None:
+        """Read a comparison question's two terms and find where the content defines each.
+
+        Only definitions in the learner's qualification count. When a term is defined in more
+        than one unit, the unit that defines both terms wins, then the units of the best hits.
+        """
+        pair = compared_terms(question, self.glossary)
+        if pair is None:
+            return None
+        glossary = self.glossary
+        if glossary.keys_for(pair.first) & glossary.keys_for(pair.second):
+            return None  # two names of one term: nothing to compare
+        options = [
+            [
+                d
+                for d in glossary.definitions_of(term)
+                if qualification_id is None or self.rows[d.row].qualification_id == qualification_id
+            ]
+            for term in (pair.first, pair.second)
+        ]
+        units = [hit.unit_id for hit in hits if hit.is_relevant]
+
+        def rank(definition: Definition) -> int:
+            unit_id = self.rows[definition.row].unit_id
+            return units.index(unit_id) if unit_id in units else len(units)
+
+        def same_unit_first(pair: tuple[Definition, Definition]) -> tuple[bool, int, int]:
+            a, b = pair
+            apart = self.rows[a.row].unit_id != self.rows[b.row].unit_id
+            return (apart, rank(a) + rank(b), a.row + b.row)
+
+        chosen: list[Definition | None]
+        if options[0] and options[1]:
+            pairs = [(a, b) for a in options[0] for b in options[1]]
+            best_a, best_b = min(pairs, key=same_unit_first)
+            chosen = [best_a, best_b]
+        else:
+            chosen = [min(o, key=lambda d: (rank(d), d.row)) if o else None for o in options]
+        first, second = (
+            ComparedTerm(
+                term=glossary.display(term),
+                definition=self._hit(definition.row) if definition else None,
+                quote=definition.quote if definition else "",
+                spelt_out=glossary.expansion_of(term),
+            )
+            for term, definition in zip((pair.first, pair.second), chosen, strict=True)
+        )
+        return Comparison(first, second)
+
+    def _hit(self, position: int) -> Hit:
+        """A passage found by name rather than by search: no scores of its own."""
+        row = self.rows[position]
+        return Hit(
+            row.passage_id, row.qualification_id, row.unit_id, row.section, row.text,
+            0.0, 0.0, 0.0, True,
+        )  # fmt: skip
 
     def _priors(self, question: str, question_vector: NDArray[np.float32]) -> list[float]:
         """Return each passage's re-ranking adjustment: section intent, unit routing, priors."""
@@ -284,6 +390,13 @@ def current_index() -> Index:
         index = Index.load()
         _cache["default"] = (version, index)
         return index
+
+
+def compare(
+    *, question: str, qualification_id: int | None, hits: Sequence[Hit]
+) -> Comparison | None:
+    """Return the terms a comparison question compares and where the content defines them."""
+    return current_index().compare(question, qualification_id=qualification_id, hits=hits)
 
 
 def retrieve(*, question: str, qualification_id: int | None = None, limit: int = 5) -> list[Hit]:

@@ -167,6 +167,7 @@ def _conversations_export(conversations: QuerySet[Conversation]) -> list[dict[st
                     "citations": message.citations,
                     "notice": message.notice,
                     "follows": message.follows,
+                    "notes": message.notes,
                     "created_at": message.created_at.isoformat(),
                 }
                 for message in conversation.messages.all()

@@ -24,7 +24,7 @@ from revisewise.tutor.followup import Turn, question_read
 from revisewise.tutor.llm_answer import LlmComposer, refusal_text
 from revisewise.tutor.models import Conversation, Message, Passage, Role, UnitDraft
 from revisewise.tutor.passages import PassageSpec, passages_for_qualification
-from revisewise.tutor.retrieval import retrieve
+from revisewise.tutor.retrieval import compare, retrieve
 from revisewise.tutor.selectors import content_fingerprint
 
 
@@ -124,19 +124,22 @@ def tutor_answer(
         return Answer(question=question, mode=OFFLINE, refusal=refusal_text())
     tutor_index_refresh_if_stale()
     reading = question_read(question=question, earlier=earlier)
-    hits = retrieve(
-        question=clean(reading.query),
-        qualification_id=qualification.pk if qualification else None,
-        limit=limit,
-    )
+    qualification_id = qualification.pk if qualification else None
+    hits = retrieve(question=clean(reading.query), qualification_id=qualification_id, limit=limit)
+    # "What is the difference between X and Y?": where the content defines X and Y.
+    comparison = compare(question=clean(question), qualification_id=qualification_id, hits=hits)
     # Sentences are chosen for what is searched for, so "an example of that?" quotes the topic.
-    offline = OfflineComposer().compose(question=reading.query, hits=hits)
+    offline = OfflineComposer().compose(question=reading.query, hits=hits, comparison=comparison)
     offline = replace(offline, question=question, follows=reading.follows)
     if not llm_is_configured():
         return offline
     composer = LlmComposer(user=user, qualification=qualification)
     answer = composer.compose(
-        question=question, hits=hits, fallback=offline, earlier=reading.earlier
+        question=question,
+        hits=hits,
+        fallback=offline,
+        earlier=reading.earlier,
+        comparison=comparison,
     )
     return replace(answer, follows=reading.follows)
 
@@ -262,7 +265,7 @@ def conversation_answer(*, question: Message, learner: User) -> Message:
         user=learner,
         earlier=conversation_earlier_turns(question=question),
     )
-    text = answer.refusal
+    text = answer.refusal or answer.lead
     if not answer.parts and not text:
         text = _(
             "I could not find anything in the course notes that answers this, so I will not "
@@ -278,6 +281,7 @@ def conversation_answer(*, question: Message, learner: User) -> Message:
         notice=answer.notice[:300],
         prompt_key=answer.prompt_key,
         follows=answer.follows,
+        notes=list(answer.notes),
     )
     conversation.save(update_fields=["updated_at"])
     return message

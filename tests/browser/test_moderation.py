@@ -6,12 +6,9 @@ import re
 import uuid
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from revisewise.accounts.models import Role
-from revisewise.accounts.testing import force_login_verified
 from revisewise.accounts.tests.factories import CohortFactory, MembershipFactory
 from revisewise.content.models import Unit
 from revisewise.marking.models import MachineMark, MarkingStatus, Moderation
@@ -33,16 +30,6 @@ ANSWER = (
     "Then I would tell them what I will do next and when they will hear from me."
 )
 COMMENT = "I read this point differently from the machine: see your second sentence."
-
-
-def _cookies(user, live_server, *, verified: bool) -> list:
-    client = Client()
-    if verified:
-        force_login_verified(client, user)
-    else:
-        client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    return [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
 
 
 @pytest.fixture
@@ -71,7 +58,7 @@ def marked(seeded):
 
 
 def test_a_tutor_overrides_a_point_and_the_learner_sees_the_moderated_mark(
-    page: Page, live_server, marked
+    page: Page, sign_in, marked
 ):
     learner, tutor, answer, mark = marked
     machine = {row["point"]: row["verdict"] for row in mark.result["point_verdicts"]}
@@ -81,7 +68,7 @@ def test_a_tutor_overrides_a_point_and_the_learner_sees_the_moderated_mark(
     names = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met"}
     number = POINTS.index(target) + 1
 
-    page.context.add_cookies(_cookies(tutor, live_server, verified=True))
+    sign_in(page, tutor, verified=True)
     page.goto("/moderation/")
     expect(page.get_by_role("heading", name="Moderation", exact=True)).to_be_visible()
     expect(page.get_by_text("answer is waiting for moderation")).to_be_visible()
@@ -108,8 +95,7 @@ def test_a_tutor_overrides_a_point_and_the_learner_sees_the_moderated_mark(
     assert moderation.decision == "overridden"
     assert moderation.point_verdicts[number - 1]["tutor"] == wanted
 
-    page.context.clear_cookies()
-    page.context.add_cookies(_cookies(learner, live_server, verified=False))
+    sign_in(page, learner, verified=False)
     page.goto(f"/marking/answers/{answer.uuid}/")
     expect(page.get_by_text("Your tutor has moderated this mark")).to_be_visible()
     expect(page.get_by_text("A clear, calm answer.")).to_be_visible()
@@ -122,10 +108,10 @@ def test_a_tutor_overrides_a_point_and_the_learner_sees_the_moderated_mark(
     page.screenshot(path=f"{SCREENS}/moderation_learner_sees.png", full_page=True)
 
 
-def test_the_queue_is_usable_by_keyboard_and_on_a_phone(page: Page, live_server, marked):
+def test_the_queue_is_usable_by_keyboard_and_on_a_phone(page: Page, sign_in, marked):
     _, tutor, _, _ = marked
     page.set_viewport_size({"width": 390, "height": 844})
-    page.context.add_cookies(_cookies(tutor, live_server, verified=True))
+    sign_in(page, tutor, verified=True)
     page.goto("/moderation/")
     page.screenshot(path=f"{SCREENS}/moderation_queue_phone.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")

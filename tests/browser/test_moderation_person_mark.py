@@ -1,4 +1,5 @@
-"""A tutor marks an answer the engine gave up on, by keyboard; the learner sees the tutor's mark."""
+"""A tutor marks an answer the engine gave up on, by keyboard, then revises it; the learner sees
+the tutor's mark and then the revision."""
 
 from __future__ import annotations
 
@@ -6,12 +7,9 @@ import re
 import uuid
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from revisewise.accounts.models import Role
-from revisewise.accounts.testing import force_login_verified
 from revisewise.accounts.tests.factories import CohortFactory, MembershipFactory
 from revisewise.content.models import Unit
 from revisewise.marking.models import MarkingStatus, PersonMark
@@ -34,16 +32,7 @@ ANSWER = (
 )
 POINT_COMMENT = "Tell them when they will hear back from you."
 OVERALL = "A calm start: now add what happens next."
-
-
-def _cookies(user, live_server, *, verified: bool) -> list:
-    client = Client()
-    if verified:
-        force_login_verified(client, user)
-    else:
-        client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    return [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+REVISED = "Read again: you do say they will hear back. All three points are there."
 
 
 @pytest.fixture
@@ -69,12 +58,12 @@ def gave_up(seeded):
     return learner, tutor, answer
 
 
-def test_a_tutor_marks_an_answer_the_engine_gave_up_on_and_the_learner_sees_it(
-    page: Page, live_server, gave_up
+def test_a_tutor_marks_an_answer_the_engine_gave_up_on_then_revises_it_and_the_learner_sees_it(
+    page: Page, sign_in, gave_up
 ):
     learner, tutor, answer = gave_up
 
-    page.context.add_cookies(_cookies(tutor, live_server, verified=True))
+    sign_in(page, tutor, verified=True)
     page.goto("/moderation/")
     unmarked = page.locator(
         "section", has=page.get_by_role("heading", name=re.compile("could not"))
@@ -118,8 +107,7 @@ def test_a_tutor_marks_an_answer_the_engine_gave_up_on_and_the_learner_sees_it(
     assert attempt.graded_at is not None
     assert ReviewLog.objects.filter(card__learner=learner).count() == 1
 
-    page.context.clear_cookies()
-    page.context.add_cookies(_cookies(learner, live_server, verified=False))
+    sign_in(page, learner, verified=False)
     page.goto(f"/marking/answers/{answer.uuid}/")
     expect(page.get_by_text("Marked by your tutor")).to_be_visible()
     expect(page.locator(".mark-summary .verdict")).to_contain_text("67% of the marks")
@@ -131,3 +119,45 @@ def test_a_tutor_marks_an_answer_the_engine_gave_up_on_and_the_learner_sees_it(
     expect(points.nth(2)).to_contain_text(POINT_COMMENT)
     expect(page.get_by_role("button", name="Try marking again")).to_have_count(0)
     page.screenshot(path=f"{SCREENS}/person_mark_learner_sees.png", full_page=True)
+
+    # The tutor clicked the wrong verdict for point 3: the page offers the current mark to revise.
+    sign_in(page, tutor, verified=True)
+    page.goto(f"/moderation/answers/{answer.uuid}/")
+    expect(
+        page.get_by_text(re.compile(r"^Marked by .+ on .+The learner sees this mark\."))
+    ).to_be_visible()
+    third = page.get_by_role("group", name=re.compile("Marking point 3:"))
+    expect(third.get_by_label("Not met", exact=True)).to_be_checked()
+    expect(page.get_by_label("Overall comment for the learner")).to_have_value(OVERALL)
+    third.get_by_label("Not met", exact=True).focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(third.get_by_label("Met", exact=True)).to_be_checked()
+    third.get_by_label("Comment on this point").fill("")
+    page.get_by_label("Overall comment for the learner").fill(REVISED)
+    page.get_by_role("button", name="Revise this mark").click()
+
+    expect(
+        page.get_by_text("Mark revised. The learner now sees your revised mark.")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Current mark: Correct, 100%"))
+    ).to_be_visible()
+    earlier = page.locator("section", has=page.get_by_role("heading", name="Earlier marks"))
+    expect(earlier.get_by_role("heading", name=re.compile("Partially correct"))).to_be_visible()
+    page.screenshot(path=f"{SCREENS}/person_mark_revised.png", full_page=True)
+    revision = PersonMark.objects.get(revises=person_mark)
+    assert [row["verdict"] for row in revision.point_verdicts] == ["met", "met", "met"]
+    assert Attempt.objects.get(pk=answer.attempt_id).is_correct is True
+    assert ReviewLog.objects.filter(card__learner=learner).current().get() == (
+        type(answer).objects.get(pk=answer.pk).review_log
+    )
+
+    sign_in(page, learner, verified=False)
+    page.goto(f"/marking/answers/{answer.uuid}/")
+    expect(page.locator(".mark-summary .verdict")).to_contain_text("100% of the marks")
+    expect(page.get_by_text(re.compile("Your tutor revised this mark on"))).to_be_visible()
+    expect(page.get_by_text(REVISED)).to_be_visible()
+    expect(page.get_by_text(OVERALL)).to_have_count(0)
+    expect(points.nth(2).locator(".point-verdict")).to_contain_text("Covered")
+    page.screenshot(path=f"{SCREENS}/person_mark_learner_sees_revision.png", full_page=True)

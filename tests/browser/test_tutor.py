@@ -135,3 +135,47 @@ def test_a_follow_up_question_is_answered_in_the_light_of_the_one_before(page: P
     expect(answer.get_by_text("First Contact Resolution").first).to_be_visible()
     SCREENS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENS / "tutor-follow-up.png"), full_page=True)
+
+
+def test_a_comparison_quotes_both_definitions_under_a_lead_in(page: Page, learner):
+    slug = Qualification.objects.get(
+        units__title="Understand customers and customer retention"
+    ).slug
+    page.goto(f"/tutor/{slug}/")
+    page.get_by_label("Your question").fill(
+        "how is quality improvement different from performance management?"
+    )
+    page.get_by_role("button", name="Ask").click()
+
+    answer = _answer(page)
+    expect(answer.locator(".tutor-lead")).to_have_text(
+        "Quality improvement and performance management, as your unit defines them:",
+        timeout=ANSWER_TIMEOUT_MS,
+    )
+    parts = answer.locator(".answer-part")
+    expect(parts).to_have_count(2)
+    expect(parts.nth(0)).to_contain_text("Quality Improvement: Methods for identifying")
+    expect(parts.nth(1)).to_contain_text("Performance Management: Techniques for monitoring")
+    expect(
+        answer.get_by_role("link", name="Understand customers and customer retention: Key Concepts")
+    ).to_have_count(2)
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENS / "tutor-comparison.png"), full_page=True)
+
+
+def test_later_in_lower_case_is_the_model_and_its_two_versions_are_pointed_out(page: Page, learner):
+    page.goto("/tutor/")
+    page.get_by_label("Your question").fill("what does later stand for?")
+    page.get_by_role("button", name="Ask").click()
+
+    answer = _answer(page)
+    expect(answer.locator(".tutor-notes")).to_contain_text(
+        "Your units give two versions of LATER: “Listen, Apologise, Thank, Explain, Resolve”",
+        timeout=ANSWER_TIMEOUT_MS,
+    )
+    expect(answer.locator(".tutor-notes")).to_contain_text(
+        "Check which one your awarding body uses."
+    )
+    expect(answer.locator(".answer-part").first).to_contain_text("'LATER'")
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENS / "tutor-later.png"), full_page=True)

@@ -8,14 +8,11 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from revisewise.accounts.models import Role, User
-from revisewise.accounts.testing import force_login_verified
 from revisewise.accounts.tests.factories import CohortFactory, MembershipFactory
 from revisewise.centres.models import Assignment
 from revisewise.content.models import Qualification, Unit
@@ -25,17 +22,6 @@ from revisewise.scheduling.services import card_review_answer
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
 
 SCREENS = "/tmp/screens"
-
-
-def _sign_in(page: Page, live_server, user: User, *, verified: bool) -> None:
-    client = Client()
-    if verified:
-        force_login_verified(client, user)
-    else:
-        client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.fixture
@@ -52,7 +38,7 @@ def _learner(cohort, name: str) -> User:
 
 
 def test_a_tutor_sees_the_cohort_and_sets_an_assignment_the_learner_sees_first(
-    page: Page, live_server, cohort
+    page: Page, live_server, cohort, sign_in
 ):
     amira, ben = _learner(cohort, "Amira Khan"), _learner(cohort, "Ben Hughes")
     tutor = MembershipFactory.create(cohort=cohort, role=Role.TUTOR).user
@@ -65,7 +51,7 @@ def test_a_tutor_sees_the_cohort_and_sets_an_assignment_the_learner_sees_first(
             is_correct=True,
             reviewed_at=timezone.now() - timedelta(days=2),
         )
-    _sign_in(page, live_server, tutor, verified=True)
+    sign_in(page, tutor, verified=True)
 
     page.goto("/centre/")
     page.get_by_role("link", name="Business Admin L3, Jan 2027").click()
@@ -102,8 +88,13 @@ def test_a_tutor_sees_the_cohort_and_sets_an_assignment_the_learner_sees_first(
     expect(page.get_by_text("The assignment is set.")).to_be_visible()
     expect(page.get_by_role("heading", name="Revise customer service performance")).to_be_visible()
     assert Assignment.objects.get().set_by == tutor
+    # The readiness panel loads after the page (htmx); let it arrive before the browser changes
+    # user, or its request goes out with the learner's cookie and is (rightly) refused.
+    expect(
+        page.get_by_role("table", name=re.compile("Predicted grade, chance of passing"))
+    ).to_be_visible()
 
-    _sign_in(page, live_server, ben, verified=False)
+    sign_in(page, ben, verified=False)
     page.goto("/practice/")
     headings = page.locator("main h2").all_inner_texts()
     assert headings[:2] == ["Set by your tutor", "Due now"]
@@ -122,12 +113,12 @@ def test_a_tutor_sees_the_cohort_and_sets_an_assignment_the_learner_sees_first(
 
 
 def test_the_dashboard_fits_a_phone_and_the_table_scrolls_inside_it(
-    mobile_page: Page, live_server, cohort
+    mobile_page: Page, live_server, cohort, sign_in
 ):
     for name in ("Amira Khan", "Ben Hughes"):
         _learner(cohort, name)
     tutor = MembershipFactory.create(cohort=cohort, role=Role.TUTOR).user
-    _sign_in(mobile_page, live_server, tutor, verified=True)
+    sign_in(mobile_page, tutor, verified=True)
 
     mobile_page.goto(f"/centre/cohorts/{cohort.uuid}/")
 

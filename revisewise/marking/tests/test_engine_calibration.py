@@ -1,18 +1,32 @@
-"""Per-item calibration of the written-item decision (docs/marking.md, "Per-item calibration")."""
+"""The written-item decision (calibration.py; docs/marking.md, "Written-item calibration")."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
 import math
 
+import numpy as np
 import pytest
+from django.core.management import call_command
 
-from revisewise.marking.engine import (
-    SCHEME_BASELINE_FLOOR,
-    SCHEME_CORRECT_PROBABILITY,
-    scheme_threshold,
+from revisewise.marking import calibration, features
+from revisewise.marking.calibration import (
+    CALIBRATION_PATH,
+    DEVELOPMENT_FILES,
+    EVAL_DIR,
+    FEATURES,
+    PATHS,
+    Calibration,
+    PathModel,
+    Row,
+    load_calibration,
+    logit,
 )
-from revisewise.marking.types import MarkingRequest, PointVerdict
+from revisewise.marking.engine import MarkingEngine
+from revisewise.marking.model import CLASSIFIER_PATH
+from revisewise.marking.types import MarkingRequest
 
 SEVERAL_POINTS = (
     "Listen to the customer and acknowledge the complaint",
@@ -22,61 +36,173 @@ SEVERAL_POINTS = (
 )
 
 
-def _probabilities(p_correct: float) -> dict[str, float]:
-    return {"correct": p_correct, "incorrect": 1 - p_correct, "contradictory": 0.0}
-
-
-def _verdicts(*credits: str) -> tuple[PointVerdict, ...]:
-    return tuple(PointVerdict(f"Point {i}", c, None, 0.0) for i, c in enumerate(credits))  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("baseline", "threshold"),
-    [
-        (1.0, SCHEME_CORRECT_PROBABILITY),
-        (0.49, SCHEME_CORRECT_PROBABILITY * 0.7),
-        (0.36, SCHEME_CORRECT_PROBABILITY * 0.6),
-        # Floored: a baseline near nothing never lowers the threshold below half.
-        (0.01, SCHEME_CORRECT_PROBABILITY * math.sqrt(SCHEME_BASELINE_FLOOR)),
-        (0.0, SCHEME_CORRECT_PROBABILITY * 0.5),
-        (1.7, SCHEME_CORRECT_PROBABILITY),
-    ],
-)
-def test_the_threshold_scales_with_the_square_root_of_the_item_baseline(baseline, threshold):
-    assert scheme_threshold(baseline) == pytest.approx(threshold)
-
-
-def test_the_same_answer_is_correct_on_an_item_whose_own_points_score_low(engine):
-    # P(correct) 0.20 is under the threshold for an item whose points score 1.0 as answers, but
-    # over it (0.25 x sqrt(0.49) = 0.175) for an item whose points score 0.49.
-    probabilities, verdicts = _probabilities(0.20), _verdicts("met", "partly_met")
-    assert engine._label(probabilities, verdicts, (), scheme_only=True, baseline=1.0) == (
-        "partially_correct"
-    )
-    assert engine._label(probabilities, verdicts, (), scheme_only=True, baseline=0.49) == (
-        "correct"
-    )
-    # The coverage condition still holds whatever the baseline.
-    uncovered = _verdicts("not_met", "not_met")
-    assert engine._label(probabilities, uncovered, (), scheme_only=True, baseline=0.49) == (
-        "incorrect"
-    )
-
-
-def test_items_with_reference_answers_ignore_the_baseline(engine):
-    probabilities, verdicts = _probabilities(0.20), _verdicts("met", "met")
-    assert engine._label(probabilities, verdicts, (), scheme_only=False, baseline=0.25) == (
-        "partially_correct"
-    )
-
-
 def _written_item(question: str, points: tuple[str, ...]) -> MarkingRequest:
     return MarkingRequest(question=question, answer="", marking_points=points)
 
 
+def test_the_logit_is_finite_at_zero_and_one():
+    assert logit(0.5) == 0.0
+    assert logit(0.0) == pytest.approx(math.log(1e-4 / (1 - 1e-4)))
+    assert logit(1.0) == pytest.approx(-logit(0.0))
+
+
+def test_a_path_model_is_a_standardised_logistic_regression():
+    model = PathModel(
+        features=("a", "b"), mean=(1.0, -1.0), scale=(2.0, 0.5), coef=(1.5, -0.5), intercept=0.25
+    )
+    z = 0.25 + 1.5 * (3.0 - 1.0) / 2.0 - 0.5 * (0.0 + 1.0) / 0.5
+    assert model.probability({"a": 3.0, "b": 0.0, "ignored": 9.0}) == pytest.approx(
+        1 / (1 + math.exp(-z))
+    )
+
+
+def test_the_fitted_numbers_reproduce_scikit_learns_probabilities():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(60, 2))
+    y = x[:, 0] + 0.5 * x[:, 1] + rng.normal(scale=0.5, size=60) > 0
+    rows = [
+        Row(path="scheme", question_id=f"q{i % 6}", correct=bool(c), signals={"a": a, "b": b})
+        for i, ((a, b), c) in enumerate(zip(x, y, strict=True))
+    ]
+    model = calibration.fit_path(rows, ("a", "b"))
+    scaler = StandardScaler().fit(x)
+    reference = LogisticRegression(C=calibration.C, class_weight="balanced", max_iter=1000)
+    expected = reference.fit(scaler.transform(x), y).predict_proba(scaler.transform(x))[:, 1]
+    got = [model.probability({"a": a, "b": b}) for a, b in x]
+    assert got == pytest.approx(list(expected), abs=1e-9)
+    # Leave-one-question-out never fits on the question it decides: a question whose labels
+    # are the opposite of every other question's is decided wrongly throughout.
+    flipped = [
+        dataclasses.replace(r, correct=not r.correct) if r.question_id == "q0" else r for r in rows
+    ]
+    decided = calibration.leave_one_question_out(flipped, ("a", "b"))
+    q0 = [(d, r.correct) for d, r in zip(decided, flipped, strict=True) if r.question_id == "q0"]
+    assert sum(d == c for d, c in q0) <= len(q0) // 3
+
+
+def test_the_committed_artefact_was_fitted_on_the_committed_sets_and_classifier():
+    data = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+    for name in DEVELOPMENT_FILES:
+        assert data["fitted_on"][name] == calibration._sha256(EVAL_DIR / name)
+    assert data["classifier_sha256"] == calibration._sha256(CLASSIFIER_PATH)
+    # Never the blind set being written.
+    assert set(data["fitted_on"]) == set(DEVELOPMENT_FILES)
+    loaded = load_calibration()
+    assert set(loaded.models) == set(PATHS)
+    for path in PATHS:
+        assert loaded.models[path].features == FEATURES[path]
+        # More P(correct), against whatever text, means more likely correct, on every path.
+        model = loaded.models[path]
+        for name, coef in zip(model.features, model.coef, strict=True):
+            if name.startswith("p_"):
+                assert coef > 0, (path, name)
+
+
+def test_a_written_item_records_the_signals_and_follows_the_calibration(engine, unit_request):
+    scheme = dataclasses.replace(
+        unit_request,
+        reference_answers=(),
+        answer="I would listen, say sorry, find out why it was late and agree a fix.",
+    )
+    result = engine.mark(scheme)
+    signals = result.signals
+    assert set(calibration.SIGNALS) <= set(signals)
+    assert signals["path_scheme"] == 1.0
+    assert signals["p_correct"] == pytest.approx(logit(result.probabilities["correct"]), abs=1e-3)
+    # The model answer was compared on its own: its signal is not a copy of p_correct.
+    assert signals["p_model_answer"] != signals["p_correct"]
+    expected = engine.calibration.probability("scheme", signals)
+    assert signals["p_written"] == pytest.approx(expected, abs=1e-3)
+    assert (result.label == "correct") == (signals["p_written"] >= 0.5)
+
+    assert signals["p_point_min"] != signals["p_correct"]
+    assert signals["log_points"] == pytest.approx(math.log(len(scheme.marking_points)), abs=1e-3)
+
+    with_refs = dataclasses.replace(unit_request, answer=scheme.answer)
+    signals = engine.mark(with_refs).signals
+    assert signals["path_scheme"] == 0.0
+    assert signals["p_point_min"] != signals["p_correct"]
+
+
+def test_the_decision_turns_on_the_calibration_alone(engine, unit_request):
+    request = dataclasses.replace(unit_request, reference_answers=(), answer="I would apologise.")
+
+    def always(correct: bool) -> Calibration:
+        models = {
+            p: PathModel(
+                FEATURES[p],
+                (0.0,) * len(FEATURES[p]),
+                (1.0,) * len(FEATURES[p]),
+                (0.0,) * len(FEATURES[p]),
+                9.0 if correct else -9.0,
+            )
+            for p in PATHS
+        }
+        return Calibration(models=models)
+
+    yes = MarkingEngine(
+        embedder=engine.embedder,
+        classifier=engine.classifier,
+        manifest=engine.manifest,
+        calibration=always(True),
+    )
+    never = MarkingEngine(
+        embedder=engine.embedder,
+        classifier=engine.classifier,
+        manifest=engine.manifest,
+        calibration=always(False),
+    )
+    assert yes.mark(request).label == "correct"
+    assert never.mark(request).label != "correct"
+
+
+def test_answers_without_marking_points_keep_the_classifier_threshold(engine):
+    result = engine.mark(
+        MarkingRequest(
+            question="Why do we apologise to a customer (calibration test five)?",
+            answer="To show we understand their frustration.",
+            reference_answers=("It shows empathy for the customer's frustration.",),
+        )
+    )
+    assert result.signals == {}
+    expected = result.probabilities["correct"] >= engine.correct_threshold
+    assert (result.label == "correct") == expected
+
+
+def test_each_reference_alone_gives_the_features_of_marking_against_it_alone(engine):
+    question = "How should you handle a complaint about a late delivery?"
+    answer = "I listen, apologise, and find out why the parcel was late, then agree a refund."
+    encoded = engine.embedder.encode([question, answer, *SEVERAL_POINTS])
+    spans = features.answer_clause_spans(answer)
+    refs = [encoded[p] for p in SEVERAL_POINTS]
+    each = features.extract_each(encoded[question], refs, encoded[answer], spans)
+    for ref, row in zip(refs, each, strict=True):
+        alone = features.extract_encoded(encoded[question], [ref], encoded[answer], spans)
+        assert np.array_equal(row, alone)
+
+
+def test_the_extra_comparisons_cost_no_encoder_pass(engine):
+    item = dataclasses.replace(
+        _written_item(
+            "How should you handle a complaint about a late delivery (calibration test one)?",
+            SEVERAL_POINTS,
+        ),
+        model_answer="Listen, apologise, investigate the delay and agree a remedy.",
+    )
+    engine.mark(dataclasses.replace(item, answer="I would listen, apologise and find out why."))
+    calls = engine.embedder.encode_calls
+    engine.mark(dataclasses.replace(item, answer="Say sorry, look into the delay, offer a refund."))
+    # The second answer costs one encoder pass (the answer alone): the model answer, the points
+    # and the baseline come from the caches.
+    assert engine.embedder.encode_calls == calls + 1
+
+
 def test_the_baseline_is_computed_once_per_item_and_reused(engine):
     item = _written_item(
-        "How should you handle a complaint about a late delivery (calibration test one)?",
+        "How should you handle a complaint about a late delivery (calibration test two)?",
         SEVERAL_POINTS,
     )
     before = engine.baseline_computations
@@ -84,16 +210,12 @@ def test_the_baseline_is_computed_once_per_item_and_reused(engine):
         dataclasses.replace(item, answer="I would listen, apologise and find out the cause.")
     )
     after_first = engine.baseline_computations
-    calls = engine.embedder.encode_calls
     engine.mark(
         dataclasses.replace(item, answer="Say sorry, look into the delay and agree a refund.")
     )
     assert after_first == before + 1
     assert engine.baseline_computations == after_first
-    # The second answer costs one encoder pass (the answer alone), the baseline none.
-    assert engine.embedder.encode_calls == calls + 1
     calls = engine.embedder.encode_calls
-    # Asking again costs neither a computation nor an encoder pass: it comes from the cache.
     assert engine.item_baseline(item) == engine.item_baseline(item)
     assert engine.baseline_computations == after_first
     assert engine.embedder.encode_calls == calls
@@ -101,13 +223,12 @@ def test_the_baseline_is_computed_once_per_item_and_reused(engine):
 
 def test_an_item_with_several_points_has_a_lower_baseline_than_one_with_one(engine):
     several = _written_item(
-        "How should you handle a complaint about a late delivery (calibration test two)?",
+        "How should you handle a complaint about a late delivery (calibration test three)?",
         SEVERAL_POINTS,
     )
     one = dataclasses.replace(several, marking_points=(SEVERAL_POINTS[0],))
     low, high = engine.item_baseline(several), engine.item_baseline(one)
     assert 0.0 < low < high <= 1.0
-    # One point marked as the answer against itself is close to certain.
     assert high > 0.9
 
 
@@ -115,17 +236,30 @@ def test_items_with_reference_answers_compute_no_baseline(engine):
     before = engine.baseline_computations
     engine.mark(
         MarkingRequest(
-            question="Why do we apologise to a customer (calibration test three)?",
+            question="Why do we apologise to a customer (calibration test four)?",
             answer="To show we understand their frustration.",
             marking_points=("Show empathy",),
             reference_answers=("It shows empathy for the customer's frustration.",),
         )
     )
-    engine.mark(
-        MarkingRequest(
-            question="Why do we apologise to a customer (calibration test four)?",
-            answer="To show we understand their frustration.",
-            reference_answers=("It shows empathy for the customer's frustration.",),
-        )
-    )
     assert engine.baseline_computations == before
+
+
+def test_calibrate_marker_reproduces_the_committed_artefact(tmp_path, monkeypatch):
+    # Refits from the committed development sets (marks all 279 answers, about a minute) into a
+    # temporary file and checks the numbers equal the committed artefact's.
+    target = tmp_path / "written_calibration.json"
+    monkeypatch.setattr(calibration, "CALIBRATION_PATH", target)
+    call_command("calibrate_marker", stdout=io.StringIO())
+    fresh = json.loads(target.read_text(encoding="utf-8"))
+    committed = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+    for path in PATHS:
+        for key in ("mean", "scale", "coef"):
+            assert fresh["models"][path][key] == pytest.approx(committed["models"][path][key])
+        assert fresh["models"][path]["intercept"] == pytest.approx(
+            committed["models"][path]["intercept"]
+        )
+    assert (
+        fresh["leave_one_question_out_macro_f1_2way"]
+        == (committed["leave_one_question_out_macro_f1_2way"])
+    )

@@ -4,11 +4,6 @@ import dataclasses
 
 import pytest
 
-from revisewise.marking.engine import (
-    POINTS_AND_REFERENCES_CORRECT_PROBABILITY,
-    SCHEME_CORRECT_COVERAGE,
-    SCHEME_CORRECT_PROBABILITY,
-)
 from revisewise.marking.types import MarkingRequest, PointVerdict
 
 QUESTION = (
@@ -90,35 +85,21 @@ def test_a_point_with_one_idea_keeps_a_single_evidence_span(engine, unit_request
 
 
 @pytest.mark.parametrize(
-    ("p_correct", "credits", "label"),
+    ("written_correct", "p_correct", "credits", "label"),
     [
-        (SCHEME_CORRECT_PROBABILITY, ("partly_met", "not_met"), "correct"),
-        (SCHEME_CORRECT_PROBABILITY - 0.01, ("met", "met"), "partially_correct"),
-        (0.9, ("not_met", "not_met"), "partially_correct"),
-        (0.1, ("not_met", "not_met"), "incorrect"),
+        # The calibrated decision stands whatever the points' coverage (since 2.2.0).
+        (True, 0.2, ("not_met", "not_met"), "correct"),
+        (False, 0.9, ("met", "met"), "partially_correct"),
+        (False, 0.1, ("partly_met", "not_met"), "partially_correct"),
+        (False, 0.1, ("not_met", "not_met"), "incorrect"),
     ],
 )
-def test_a_written_item_is_correct_only_when_likely_and_covered(engine, p_correct, credits, label):
-    assert SCHEME_CORRECT_COVERAGE <= 0.25
-    probabilities = {"correct": p_correct, "incorrect": 1 - p_correct, "contradictory": 0.0}
-    verdicts = tuple(PointVerdict(f"Point {i}", c, None, 0.0) for i, c in enumerate(credits))
-    assert engine._label(probabilities, verdicts, (), scheme_only=True) == label
-
-
-@pytest.mark.parametrize(
-    ("p_correct", "credits", "label"),
-    [
-        (POINTS_AND_REFERENCES_CORRECT_PROBABILITY, ("not_met", "not_met"), "correct"),
-        (POINTS_AND_REFERENCES_CORRECT_PROBABILITY - 0.01, ("met", "met"), "partially_correct"),
-        (0.1, ("not_met", "not_met"), "incorrect"),
-    ],
-)
-def test_with_reference_answers_the_points_show_evidence_but_do_not_veto(
-    engine, p_correct, credits, label
+def test_a_written_item_follows_the_calibrated_decision_and_the_points_do_not_veto(
+    engine, written_correct, p_correct, credits, label
 ):
     probabilities = {"correct": p_correct, "incorrect": 1 - p_correct, "contradictory": 0.0}
     verdicts = tuple(PointVerdict(f"Point {i}", c, None, 0.0) for i, c in enumerate(credits))
-    assert engine._label(probabilities, verdicts, (), scheme_only=False) == label
+    assert engine._label(probabilities, verdicts, (), written_correct=written_correct) == label
 
 
 def test_a_correct_answer_never_reads_as_a_fail(engine):

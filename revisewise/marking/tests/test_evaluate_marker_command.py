@@ -127,3 +127,16 @@ def test_it_folds_partially_correct_human_labels_into_incorrect_for_3way(engine,
 
     for key in THREE_WAY | {"macro_f1_2way", "accuracy_2way"}:
         assert folded[key] == reference[key], key
+
+
+def test_the_sets_the_written_item_calibration_was_fitted_on_count_as_seen(tmp_path):
+    from revisewise.marking.calibration import DEVELOPMENT_FILES, EVAL_DIR
+    from revisewise.marking.management.commands.evaluate_marker import _seen_in_training
+
+    for name in DEVELOPMENT_FILES:
+        assert _seen_in_training(EVAL_DIR / name)
+    # A part of a set is another file: not what the calibration was fitted on.
+    part = tmp_path / "part.jsonl"
+    lines = (EVAL_DIR / DEVELOPMENT_FILES[0]).read_text(encoding="utf-8").splitlines()
+    part.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    assert not _seen_in_training(part)

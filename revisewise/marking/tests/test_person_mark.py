@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from revisewise.accounts.testing import force_login_verified
+from revisewise.accounts.tests.factories import UserFactory
 from revisewise.marking.models import (
     MachineMark,
     MarkingStatus,
@@ -23,6 +24,7 @@ from revisewise.marking.services import (
     written_answer_mark_by_person,
     written_answer_retry,
 )
+from revisewise.moderation.services import person_mark_revise
 from revisewise.practice.models import Attempt
 from revisewise.privacy.registry import personal_data_entries
 from revisewise.scheduling.models import Card, ReviewLog, ReviewSource
@@ -329,3 +331,78 @@ def test_the_learner_sees_a_mark_whose_tutor_left(client, learner, tutor, gave_u
 
     assert "Marked by your tutor" in html
     assert f"Marked by a tutor on {timezone.localdate():%-d %B %Y}" in html
+
+
+# A tutor's revision of the mark ------------------------------------------------------------
+
+
+def _revise(answer, tutor, revises, *, label="incorrect", score=0.0):
+    points = answer.item.payload["marking_points"]
+    verdict = "met" if label == "correct" else "not_met"
+    return person_mark_revise(
+        tutor=tutor,
+        answer=answer,
+        revises_uuid=revises.uuid,
+        point_verdicts=[{"point": p, "verdict": verdict, "comment": ""} for p in points],
+        comment="On second reading, it misses both points.",
+    )
+
+
+def test_the_learner_sees_the_revised_mark_with_its_date(client, learner, tutor, gave_up):
+    answer = gave_up(learner)
+    first = _mark(answer, tutor)
+    _revise(answer, tutor, first)
+
+    force_login_verified(client, learner)
+    html = client.get(reverse("marking:answer-detail", args=[answer.uuid])).content.decode()
+    listed = client.get(reverse("marking:answer-list")).content.decode()
+
+    assert "Marked by your tutor" in html
+    assert "Not yet correct: 0% of the marks" in html
+    assert "Correct: 100% of the marks" not in html
+    assert f"Your tutor revised this mark on {timezone.localdate():%-d %B %Y}." in html
+    assert "On second reading, it misses both points." in html
+    assert "Well reasoned." not in html
+    assert "Not yet correct, 0%" in listed
+    assert "Correct, 100%" not in listed
+
+
+def test_the_learners_export_holds_every_tutors_mark_with_what_it_revised(learner, tutor, gave_up):
+    answer = gave_up(learner)
+    first = _mark(answer, tutor)
+    revision = _revise(answer, tutor, first)
+
+    [exported] = json.loads(json.dumps(_entry().export(learner)))["written_answers"]
+    made = json.loads(json.dumps(_entry().export(tutor)))["marks_made"]
+
+    assert [m["uuid"] for m in exported["tutor_marks"]] == [str(first.uuid), str(revision.uuid)]
+    assert [m["revises"] for m in exported["tutor_marks"]] == [None, str(first.uuid)]
+    assert exported["tutor_mark"]["uuid"] == str(revision.uuid)
+    assert exported["tutor_mark"]["label"] == "incorrect"
+    assert [m["label"] for m in made] == ["correct", "incorrect"]
+
+
+def test_erasing_the_learner_deletes_every_tutors_mark_of_their_answer(learner, tutor, gave_up):
+    answer = gave_up(learner)
+    _revise(answer, tutor, _mark(answer, tutor))
+
+    _entry().erase(learner)
+
+    assert not PersonMark.objects.exists()
+
+
+def test_the_admin_shows_an_answers_history_of_tutors_marks(client, learner, tutor, gave_up):
+    answer = gave_up(learner)
+    first = _mark(answer, tutor)
+    revision = _revise(answer, tutor, first)
+    force_login_verified(client, UserFactory.create(is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:marking_writtenanswer_change", args=[answer.pk]))
+    listed = client.get(reverse("admin:marking_personmark_changelist"))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "marks (history)" in html
+    assert html.index(str(first.uuid)) < html.index(str(revision.uuid))
+    assert listed.status_code == 200
+    assert str(revision.uuid) in listed.content.decode()

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from revisewise.accounts.testing import force_login_verified
 from revisewise.audit.models import AuditAction, AuditEvent
@@ -23,6 +24,7 @@ from revisewise.scheduling.models import ReviewLog
 pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert('x')</script>"
+CHECKED = r'<input type="radio" name="(point_\d)_verdict" value="(\w+)"[^>]*checked'
 
 
 def needs_person(learner, **kwargs):
@@ -106,7 +108,7 @@ def test_it_shows_one_unset_fieldset_per_point_and_records_the_view(tutor, learn
     assert (event.actor, event.subject, event.centre) == (tutor, learner, cohort.centre)
 
 
-def test_the_tutors_mark_is_saved_graded_and_shown_instead_of_the_form(tutor, learner):
+def test_the_tutors_mark_is_saved_graded_and_shown_with_a_form_to_revise_it(tutor, learner):
     answer = needs_person(learner)
     client = signed_in(tutor)
 
@@ -134,7 +136,15 @@ def test_the_tutors_mark_is_saved_graded_and_shown_instead_of_the_form(tutor, le
     assert "Mark saved. The learner now sees your mark." in page
     assert "Current mark: Partially correct, 50%" in page
     assert "Comment: Say what is next." in page
-    assert "<fieldset" not in page
+    # The form now revises that mark, starting from it.
+    assert re.findall(CHECKED, page) == [
+        ("point_0", "met"),
+        ("point_1", "partly_met"),
+        ("point_2", "not_met"),
+    ]
+    assert f'name="revises" value="{person_mark.uuid}"' in page
+    assert ">Revise this mark</button>" in page
+    assert "Save mark</button>" not in page
 
 
 def test_a_missing_verdict_is_summarised_with_a_link_to_the_point_and_nothing_is_stored(
@@ -166,7 +176,7 @@ def test_a_missing_verdict_is_summarised_with_a_link_to_the_point_and_nothing_is
     assert answer.status == MarkingStatus.NEEDS_PERSON
 
 
-def test_a_second_tutor_is_told_the_answer_was_marked_and_nothing_more_is_stored(
+def test_a_second_tutor_is_shown_the_first_tutors_mark_and_keeps_what_they_chose(
     tutor, centre_admin, learner
 ):
     answer = needs_person(learner)
@@ -175,8 +185,12 @@ def test_a_second_tutor_is_told_the_answer_was_marked_and_nothing_more_is_stored
     client = signed_in(centre_admin)
     response = client.post(url(answer), verdicts("not_met", "not_met", "not_met"))
 
-    assert response.status_code == 302
-    assert "no longer waiting for a person" in client.get(url(answer)).content.decode()
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Another tutor changed this mark while you were working on it" in html
+    assert f"{escape(tutor)} marked it correct" in html
+    assert "Current mark: Correct, 100%" in html
+    assert re.findall(CHECKED, html) == [(f"point_{i}", "not_met") for i in range(3)]
     assert PersonMark.objects.get().label == "correct"
     assert ReviewLog.objects.count() == 1
 
@@ -226,3 +240,112 @@ def test_the_queue_links_each_unmarked_answer_to_its_marking_page(tutor, learner
 
     assert f'href="{url(answer)}"' in html
     assert "mark them yourself" in html
+
+
+# Revising a tutor's mark --------------------------------------------------------------------
+
+
+def marked(learner, tutor, *chosen: str) -> PersonMark:
+    answer = needs_person(learner)
+    assert signed_in(tutor).post(url(answer), verdicts(*chosen)).status_code == 302
+    return PersonMark.objects.get(answer=answer)
+
+
+def test_a_tutor_revises_the_mark_and_the_page_shows_the_revision_and_the_history(
+    tutor, centre_admin, learner
+):
+    first = marked(learner, tutor, "not_met", "not_met", "not_met")
+    answer = first.answer
+    client = signed_in(centre_admin)
+
+    response = client.post(
+        url(answer),
+        verdicts("met", "met", "met", comment="Read again: all there.")
+        | {"revises": str(first.uuid)},
+    )
+
+    assert response.status_code == 302
+    revision = PersonMark.objects.get(revises=first)
+    assert (revision.label, revision.tutor, revision.comment) == (
+        "correct",
+        centre_admin,
+        "Read again: all there.",
+    )
+    assert Attempt.objects.get(pk=answer.attempt_id).is_correct is True
+    assert (
+        ReviewLog.objects.current().get().rating
+        > ReviewLog.objects.get(superseded_by__isnull=False).rating
+    )
+    page = client.get(url(answer)).content.decode()
+    assert "Mark revised. The learner now sees your revised mark." in page
+    assert "Current mark: Correct, 100%" in page
+    assert f"Revised by {escape(centre_admin)} on" in page
+    assert f'name="revises" value="{revision.uuid}"' in page
+    earlier = page[page.index("Earlier marks") :]
+    assert "Incorrect, 0%" in earlier
+    assert f"By {escape(tutor)} on" in earlier
+
+
+def test_a_stale_revision_is_shown_again_with_the_newest_mark_and_nothing_typed_is_lost(
+    tutor, centre_admin, learner
+):
+    first = marked(learner, tutor, "not_met", "not_met", "not_met")
+    answer = first.answer
+    # Both tutors opened the page on the first mark; the tutor revises first.
+    signed_in(tutor).post(url(answer), verdicts("met", "met", "met") | {"revises": str(first.uuid)})
+    newest = PersonMark.objects.get(revises=first)
+    client = signed_in(centre_admin)
+    typed = verdicts("met", "partly_met", "not_met", point_1_comment="Half an apology.") | {
+        "revises": str(first.uuid)
+    }
+
+    response = client.post(url(answer), typed)
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Another tutor changed this mark while you were working on it" in html
+    assert f"{escape(tutor)} marked it correct on" in html
+    assert "Current mark: Correct, 100%" in html
+    assert re.findall(CHECKED, html) == [
+        ("point_0", "met"),
+        ("point_1", "partly_met"),
+        ("point_2", "not_met"),
+    ]
+    assert "Half an apology." in html
+    assert "You apologised well." in html
+    assert PersonMark.objects.filter(answer=answer).count() == 2
+    # The form shown again now revises the newest mark: saving it again is a deliberate revision.
+    assert f'name="revises" value="{newest.uuid}"' in html
+    again = client.post(url(answer), typed | {"revises": str(newest.uuid)})
+    assert again.status_code == 302
+    assert PersonMark.objects.get(revises=newest).label == "partially_correct"
+
+
+def test_another_centres_tutor_and_the_learner_cannot_revise_it(
+    tutor, other_tutor, other_centre_admin, learner
+):
+    first = marked(learner, tutor, "not_met", "not_met", "not_met")
+    revision = verdicts("met", "met", "met") | {"revises": str(first.uuid)}
+
+    for person in (other_tutor, other_centre_admin, learner):
+        client = signed_in(person)
+        assert client.get(url(first.answer)).status_code == 404
+        assert client.post(url(first.answer), revision).status_code == 404
+
+    assert PersonMark.objects.get() == first
+    assert Attempt.objects.get(pk=first.answer.attempt_id).is_correct is False
+
+
+def test_the_revise_form_starts_from_the_current_mark(tutor, learner):
+    first = marked(learner, tutor, "met", "partly_met", "met")
+
+    html = signed_in(tutor).get(url(first.answer)).content.decode()
+
+    assert re.findall(CHECKED, html) == [
+        ("point_0", "met"),
+        ("point_1", "partly_met"),
+        ("point_2", "met"),
+    ]
+    assert "You apologised well.</textarea>" in html
+    assert f"Marked by {escape(tutor)} on" in html
+    assert "Earlier marks" not in html

@@ -69,7 +69,7 @@ def test_it_exports_the_newest_moderation_of_each_mark_as_labelled_data(
 
 def test_it_exports_no_personal_data(tmp_path, moderated, learner, tutor):
     _, rows, _ = export(tmp_path)
-    text = json.dumps(rows)
+    text = json.dumps(rows, ensure_ascii=False)
     for secret in (learner.email, learner.display_name, tutor.email, tutor.display_name):
         assert secret not in text
     for mark in moderated:

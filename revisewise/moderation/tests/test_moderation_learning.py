@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.db import DatabaseError, transaction
 
+from revisewise.accounts.tests.factories import UserFactory
 from revisewise.audit.models import AuditAction, AuditEvent
 from revisewise.marking.models import MarkingStatus, Moderation, WrittenAnswer
 from revisewise.marking.services import mark_rating, written_answer_submit
@@ -25,7 +26,10 @@ from revisewise.moderation.tests.factories import (
 )
 from revisewise.moderation.tests.races import race
 from revisewise.practice.models import Attempt
+from revisewise.privacy.services import personal_data_collect
 from revisewise.scheduling.models import Card, ReviewLog, ReviewRating
+from revisewise.scheduling.services import card_review
+from revisewise.scheduling.tests.factories import card_state
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +88,14 @@ def _state(answer: WrittenAnswer) -> tuple:
     )
 
 
+def _card_from_current_reviews(answer: WrittenAnswer, card: Card) -> Card:
+    """Review the same item afresh, as another learner, with the card's current reviews."""
+    other = UserFactory.create()
+    for log in ReviewLog.objects.current().filter(card=card):
+        card_review(learner=other, item=answer.item, rating=log.rating, reviewed_at=log.reviewed_at)
+    return Card.objects.get(learner=other, item=answer.item)
+
+
 def test_an_override_to_correct_regrades_the_attempt_and_moves_the_due_date_later(
     tutor, marked_incorrect
 ):
@@ -105,10 +117,17 @@ def test_an_override_to_correct_regrades_the_attempt_and_moves_the_due_date_late
         machine_log.duration_ms,
         machine_log.source,
     )
-    assert not ReviewLog.objects.filter(pk=machine_log.pk).exists()
+    # The machine's review stays, superseded by the tutor's: two logs, one counting.
+    machine_log.refresh_from_db()
+    assert machine_log.superseded_by == log
+    assert machine_log.rating == ReviewRating.AGAIN
+    assert ReviewLog.objects.count() == 2
+    assert list(ReviewLog.objects.current()) == [log]
     after = Card.objects.get(pk=before.pk)
     assert after.review_count == 1
     assert after.due > before.due
+    # The card is the one a learner who had been rated so from the start would have.
+    assert card_state(after) == card_state(_card_from_current_reviews(answer, after))
     event = AuditEvent.objects.get(action=AuditAction.MARK_MODERATED)
     assert event.detail["regrade"] == {
         "attempt_changed": True,
@@ -126,6 +145,8 @@ def test_confirming_the_machine_mark_changes_nothing(tutor, marked_incorrect):
 
     assert moderation.decision == "confirmed"
     assert _state(answer) == before
+    assert not ReviewLog.objects.filter(superseded_by__isnull=False).exists()
+    assert ReviewLog.objects.count() == 1
     event = AuditEvent.objects.get(action=AuditAction.MARK_MODERATED)
     assert event.detail["regrade"]["attempt_changed"] is False
     assert event.detail["regrade"]["card_corrected"] is False
@@ -139,7 +160,8 @@ def test_saving_the_same_override_again_changes_nothing_more(tutor, marked_incor
     _moderate(tutor, mark, "met", "met", "met")
 
     assert _state(answer) == once
-    assert ReviewLog.objects.count() == 1
+    assert ReviewLog.objects.count() == 2
+    assert ReviewLog.objects.current().count() == 1
 
 
 def test_the_newest_moderation_counts_even_when_it_goes_back_to_the_machines_mark(
@@ -155,6 +177,34 @@ def test_the_newest_moderation_counts_even_when_it_goes_back_to_the_machines_mar
     # Same grade, rating and card as the machine left them (the review row is a new one).
     assert back[:3] == machine[:3]
     assert back[4:] == machine[4:]
+    # The second moderation superseded the first one's review in turn: a chain of three.
+    machine_log, corrected, current = ReviewLog.objects.order_by("pk")
+    assert machine_log.superseded_by == corrected
+    assert corrected.superseded_by == current
+    assert current.superseded_by is None
+    assert current.pk == back[3]
+    assert [log.rating for log in (machine_log, corrected, current)] == [
+        ReviewRating.AGAIN,
+        corrected.rating,
+        ReviewRating.AGAIN,
+    ]
+    assert corrected.rating != ReviewRating.AGAIN
+
+
+def test_the_learners_export_keeps_both_reviews_and_the_link(tutor, marked_incorrect):
+    answer, mark = marked_incorrect
+    machine_log_pk = answer.review_log_id
+
+    _moderate(tutor, mark, "met", "met", "met")
+
+    answer.refresh_from_db()
+    export = personal_data_collect(user=answer.learner)
+    scheduling = next(s for s in export["sections"] if s["name"] == "scheduling")["data"]
+    reviews = {review["id"]: review for review in scheduling["reviews"]}
+    assert set(reviews) == {machine_log_pk, answer.review_log_id}
+    assert reviews[machine_log_pk]["superseded_by"] == answer.review_log_id
+    assert reviews[machine_log_pk]["rating"] == "Again"
+    assert reviews[answer.review_log_id]["superseded_by"] is None
 
 
 def test_a_partial_override_rates_the_card_hard(tutor, marked_incorrect):
@@ -266,4 +316,8 @@ def test_two_tutors_moderating_at_once_leave_the_newest_moderation_counting(
     assert answer.review_log.rating == mark_rating(
         attempt=attempt, label=newest.label, score=newest.score
     )
-    assert ReviewLog.objects.count() == 1
+    # Each correction superseded the review before it: one current review, the linked one.
+    assert list(ReviewLog.objects.current()) == [answer.review_log]
+    assert ReviewLog.objects.filter(supersedes__isnull=False).count() == (
+        ReviewLog.objects.count() - 1
+    )

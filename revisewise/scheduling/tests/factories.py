@@ -39,6 +39,24 @@ def synthetic_review_log(*, cards: int, days: int, seed: int = 7) -> list[Logged
     return sorted(reviews, key=lambda review: review.reviewed_at)
 
 
+# Everything a card derives from its reviews: two cards with equal values schedule alike.
+CARD_STATE_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "review_count",
+    "lapse_count",
+)
+
+
+def card_state(card: Card) -> dict[str, object]:
+    """Return the card's derived state, to compare with another card or a rebuild."""
+    return {name: getattr(card, name) for name in CARD_STATE_FIELDS}
+
+
 class CardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Card

@@ -16,7 +16,7 @@ from revisewise.scheduling.services import (
     card_review_answer,
     learner_settings_update,
 )
-from revisewise.scheduling.tests.factories import LOG_START
+from revisewise.scheduling.tests.factories import LOG_START, card_state
 
 pytestmark = pytest.mark.django_db
 
@@ -114,20 +114,10 @@ def test_it_rebuilds_the_same_state_from_the_logs(learner, item):
         card_review(learner=learner, item=item, rating=rating, reviewed_at=at)
         at += timedelta(hours=7 + 20 * step)
     card = Card.objects.get()
-    fields = [
-        "state",
-        "step",
-        "stability",
-        "difficulty",
-        "due",
-        "last_review",
-        "review_count",
-        "lapse_count",
-    ]
-    before = {name: getattr(card, name) for name in fields}
+    before = card_state(card)
     Card.objects.filter(pk=card.pk).update(stability=99.0, difficulty=9.0, review_count=5)
     rebuilt = card_rebuild(card=card)
-    assert {name: getattr(rebuilt, name) for name in fields} == before
+    assert card_state(rebuilt) == before
     assert before["lapse_count"] == 2
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from revisewise.marking.calibration import CALIBRATION_PATH
 from revisewise.marking.evaluation import evaluate_dataset
 from revisewise.marking.model import load_classifier
 from revisewise.marking.training import file_sha256
@@ -23,20 +24,39 @@ class Command(BaseCommand):
         parser.add_argument(
             "--split", default=None, help='mark only rows whose "split" field is this, e.g. test'
         )
+        parser.add_argument(
+            "--warm-cache",
+            action="store_true",
+            help="read item texts' encodings from MARKING_ENCODING_CACHE_DIR (default: measure "
+            "cold, the cache off)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["dataset"]
         if not path.is_file():
             raise CommandError(f"No such dataset file: {path}")
-        result = evaluate_dataset(path, limit=options["limit"], split=options["split"])
+        result = evaluate_dataset(
+            path, limit=options["limit"], split=options["split"], warm_cache=options["warm_cache"]
+        )
         if result.n == 0:
             raise CommandError(f"No answers to mark in {path} (split {options['split']!r}).")
         data = result.as_dict()
+        if data["encoding_cache"] == "on":
+            self.stdout.write(
+                "Encoding cache on: item texts already in MARKING_ENCODING_CACHE_DIR were not "
+                "encoded again, so first-pass latency is that of a warmed production worker."
+            )
+        else:
+            self.stdout.write(
+                "Encoding cache off: every item text is encoded on its first answer, as in a "
+                "new process with nothing stored (--warm-cache measures with the cache)."
+            )
         data["seen_in_training"] = _seen_in_training(path)
         if data["seen_in_training"]:
             self.stdout.write(
-                "Note: this file was used to train the classifier, so these numbers are for "
-                "questions seen in training; see docs/marking.md for grouped cross-validation."
+                "Note: this file was used to train the classifier or to fit the written-item "
+                "calibration, so these numbers are for questions seen in fitting; see "
+                "docs/marking.md for the grouped and leave-one-question-out cross-validation."
             )
         for key, value in data.items():
             self.stdout.write(f"{key:>18}: {value}")
@@ -45,5 +65,9 @@ class Command(BaseCommand):
 
 
 def _seen_in_training(path: Path) -> bool:
+    """Return whether the file trained the classifier or fitted the written-item calibration."""
     _, manifest = load_classifier()
-    return file_sha256(path) in set(manifest.get("training_files", {}).values())
+    fitted = set(manifest.get("training_files", {}).values())
+    calibration = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+    fitted |= set(calibration.get("fitted_on", {}).values())
+    return file_sha256(path) in fitted

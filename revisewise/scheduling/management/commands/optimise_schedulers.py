@@ -6,7 +6,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from revisewise.accounts.models import User
 from revisewise.scheduling.services import (
@@ -28,9 +28,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        learners = User.objects.annotate(reviews=Count("cards__review_logs")).filter(
-            reviews__gte=OPTIMISATION_MIN_REVIEWS
-        )
+        # Superseded reviews (corrected by a tutor) do not count: the fit leaves them out too.
+        current = Q(cards__review_logs__superseded_by__isnull=True)
+        learners = User.objects.annotate(
+            reviews=Count("cards__review_logs", filter=current)
+        ).filter(reviews__gte=OPTIMISATION_MIN_REVIEWS)
         if options["learner"]:
             learners = learners.filter(email__iexact=options["learner"])
             if not User.objects.filter(email__iexact=options["learner"]).exists():

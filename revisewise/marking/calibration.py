@@ -1,0 +1,262 @@
+"""The written-item decision: is an answer to an item with marking points correct?
+
+The classifier (training.py) was trained on SciEntsBank and Beetle answers compared with reference
+answers. On written items its P(correct) ranks answers well within an item, but its level depends
+on what the answer is compared with and on the item. So for items with marking points the
+"correct" decision is a small logistic model over a few of the engine's own signals (logits of
+P(correct) against different texts of the request), fitted on the two customer-service
+development sets in eval/ and chosen by leave-one-question-out cross-validation (docs/marking.md,
+"Written-item calibration"). Two paths, each with its own model:
+
+- ``scheme``: marking points and no reference answer (every written item of the product);
+- ``scheme_no_model_answer``: the same without a model answer to compare with (fitted on the
+  same answers, without that signal);
+- ``references``: marking points and reference answers.
+
+The two ``scheme`` paths are fitted on both sets: the first set's items have no reference
+answers, and the second set's answers are also marked with their references left out (points
+and model answer only), so the written-item path learns from 25 questions by two authors.
+
+The artefact (artefacts/written_calibration.json) is plain numbers, written by
+``manage.py calibrate_marker``; applying it needs numpy only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from revisewise.marking.model import ARTEFACT_DIR, CLASSIFIER_PATH
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+CALIBRATION_PATH = ARTEFACT_DIR / "written_calibration.json"
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+# The development sets the calibration is fitted on (never the blind set being written).
+DEVELOPMENT_FILES = ("customer_service.jsonl", "customer_service_fresh.jsonl")
+PATHS = ("scheme", "scheme_no_model_answer", "references")
+# The development answers each path is fitted on (the second is the first without its signal).
+FITTED_ON_ROWS_OF = {
+    "scheme": "scheme",
+    "scheme_no_model_answer": "scheme",
+    "references": "references",
+}
+# Signals the engine computes for every answer to an item with marking points (all logits):
+#   p_correct       P(correct) against what the request compares answers with (its references,
+#                   else its points joined);
+#   p_correct_item  p_correct less half the log of the item's baseline P_item (the item's own
+#                   points marked as answers, floored at 0.25): the per-item level of 2.1.0;
+#   p_model_answer  P(correct) against the model answer alone (p_correct without one);
+#   p_point_min     the lowest P(correct) against one marking point alone.
+#   log_points      the log of the number of marking points (from the request alone).
+SIGNALS = ("p_correct", "p_correct_item", "p_model_answer", "p_point_min", "log_points")
+# Chosen by leave-one-question-out cross-validation over the development sets (docs/marking.md).
+FEATURES: dict[str, tuple[str, ...]] = {
+    "scheme": ("p_correct_item", "p_model_answer", "p_point_min", "log_points"),
+    "scheme_no_model_answer": ("p_correct_item", "p_point_min"),
+    "references": ("p_correct", "p_point_min"),
+}
+# Candidates compared by `calibrate_marker --cross-validate` (the table in docs/marking.md).
+CANDIDATES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "scheme": (
+        ("p_correct",),
+        ("p_correct_item",),
+        ("p_model_answer",),
+        ("p_correct", "p_model_answer"),
+        ("p_correct_item", "p_model_answer"),
+        ("p_correct_item", "p_model_answer", "p_point_min"),
+        ("p_correct", "p_model_answer", "p_point_min"),
+        ("p_correct_item", "p_model_answer", "log_points"),
+        ("p_correct_item", "p_model_answer", "p_point_min", "log_points"),
+    ),
+    "scheme_no_model_answer": (
+        ("p_correct",),
+        ("p_correct_item",),
+        ("p_correct_item", "p_point_min"),
+        ("p_correct_item", "p_point_min", "log_points"),
+    ),
+    "references": (
+        ("p_correct",),
+        ("p_point_min",),
+        ("p_correct", "p_point_min"),
+        ("p_correct", "p_point_min", "p_model_answer"),
+    ),
+}
+# Regularisation of the logistic models (scikit-learn's default; not tuned).
+C = 1.0
+# An answer is correct when the model's probability reaches this (the models are fitted with
+# balanced class weights, so one half is the natural cut; not tuned).
+DECISION_PROBABILITY = 0.5
+LOGIT_CLIP = 1e-4
+
+
+def logit(p: float) -> float:
+    """Return log(p / (1 - p)), p clipped to [1e-4, 1 - 1e-4] so the logit stays finite."""
+    p = min(1.0 - LOGIT_CLIP, max(LOGIT_CLIP, p))
+    return math.log(p / (1.0 - p))
+
+
+@dataclass(frozen=True)
+class PathModel:
+    """One path's standardised logistic model, as plain numbers."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, signals: dict[str, float]) -> float:
+        """Return the model's probability that the answer is correct."""
+        z = self.intercept
+        for name, mean, scale, coef in zip(
+            self.features, self.mean, self.scale, self.coef, strict=True
+        ):
+            z += coef * (signals[name] - mean) / scale
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The written-item decision for each path."""
+
+    models: dict[str, PathModel]
+    decision_probability: float = DECISION_PROBABILITY
+
+    def probability(self, path: str, signals: dict[str, float]) -> float:
+        return self.models[path].probability(signals)
+
+
+def neutral() -> Calibration:
+    """Return a calibration that decides nothing useful (every probability one half): for
+    computing signals without the artefact, e.g. when fitting a new one."""
+    models = {
+        path: PathModel(
+            features=FEATURES[path],
+            mean=(0.0,) * len(FEATURES[path]),
+            scale=(1.0,) * len(FEATURES[path]),
+            coef=(0.0,) * len(FEATURES[path]),
+            intercept=0.0,
+        )
+        for path in PATHS
+    }
+    return Calibration(models=models)
+
+
+def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
+    """Read the committed calibration artefact."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    models = {
+        name: PathModel(
+            features=tuple(m["features"]),
+            mean=tuple(m["mean"]),
+            scale=tuple(m["scale"]),
+            coef=tuple(m["coef"]),
+            intercept=float(m["intercept"]),
+        )
+        for name, m in data["models"].items()
+    }
+    return Calibration(models=models, decision_probability=float(data["decision_probability"]))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One development answer: its path, question, gold 2-way label and the engine's signals."""
+
+    path: str
+    question_id: str
+    correct: bool
+    signals: dict[str, float]
+    # Which development set (and how it was marked) the row comes from, for the tables.
+    source: str = ""
+
+
+def fit_path(rows: Sequence[Row], features: tuple[str, ...]) -> PathModel:
+    """Fit one path's standardised, class-balanced logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    x = np.asarray([[r.signals[f] for f in features] for r in rows], dtype=np.float64)
+    y = np.asarray([r.correct for r in rows])
+    scaler = StandardScaler().fit(x)
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=1000)
+    model.fit(scaler.transform(x), y)
+    return PathModel(
+        features=features,
+        mean=tuple(float(v) for v in scaler.mean_),
+        scale=tuple(float(v) for v in scaler.scale_),
+        coef=tuple(float(v) for v in model.coef_[0]),
+        intercept=float(model.intercept_[0]),
+    )
+
+
+def leave_one_question_out(rows: Sequence[Row], features: tuple[str, ...]) -> list[bool]:
+    """Return each row's decision by a model fitted without any answer to its question."""
+    # One fit per held-out question, not per row: every answer to a question shares its model.
+    models = {
+        question: fit_path([r for r in rows if r.question_id != question], features)
+        for question in dict.fromkeys(r.question_id for r in rows)
+    }
+    return [
+        models[row.question_id].probability(row.signals) >= DECISION_PROBABILITY for row in rows
+    ]
+
+
+def macro_f1_2way(gold: Iterable[bool], predicted: Iterable[bool]) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(list(gold), list(predicted), average="macro"))
+
+
+def fit(rows: Sequence[Row]) -> Calibration:
+    """Fit every path's model on all of that path's rows."""
+    models = {}
+    for path in PATHS:
+        models[path] = fit_path(rows_of(rows, path), FEATURES[path])
+    return Calibration(models=models)
+
+
+def rows_of(rows: Sequence[Row], path: str) -> list[Row]:
+    """Return the development rows a path's model is fitted and cross-validated on."""
+    return [r for r in rows if r.path == FITTED_ON_ROWS_OF[path]]
+
+
+def path_of(*, has_references: bool, has_model_answer: bool) -> str:
+    """Return the path that decides an answer to an item with marking points."""
+    if has_references:
+        return "references"
+    return "scheme" if has_model_answer else "scheme_no_model_answer"
+
+
+def save(calibration: Calibration, *, scores: dict[str, float], n: dict[str, int]) -> None:
+    """Write the artefact with what it was fitted on (SHA-256 of the sets and the classifier)."""
+    data: dict[str, Any] = {
+        "decision_probability": calibration.decision_probability,
+        "c": C,
+        "models": {
+            name: {
+                "features": list(m.features),
+                "mean": list(m.mean),
+                "scale": list(m.scale),
+                "coef": list(m.coef),
+                "intercept": m.intercept,
+            }
+            for name, m in calibration.models.items()
+        },
+        "fitted_on": {name: _sha256(EVAL_DIR / name) for name in DEVELOPMENT_FILES},
+        "n_answers": n,
+        "classifier_sha256": _sha256(CLASSIFIER_PATH),
+        "leave_one_question_out_macro_f1_2way": scores,
+    }
+    CALIBRATION_PATH.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

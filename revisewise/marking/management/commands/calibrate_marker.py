@@ -1,0 +1,103 @@
+"""Fit the written-item decision (calibration.py) on the customer-service development sets."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from revisewise.marking import calibration
+from revisewise.marking.calibration import CANDIDATES, EVAL_DIR, FEATURES, PATHS, Row
+
+
+class Command(BaseCommand):
+    help = (
+        "Mark every answer of the customer-service development sets, fit the written-item "
+        "decision per path and write artefacts/written_calibration.json."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--cross-validate",
+            action="store_true",
+            help="print the leave-one-question-out table of the candidates instead of fitting",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rows = development_rows()
+        if options["cross_validate"]:
+            self.stdout.write("leave-one-question-out 2-way macro-F1, per path:")
+            for path in PATHS:
+                path_rows = calibration.rows_of(rows, path)
+                gold = [r.correct for r in path_rows]
+                for features in CANDIDATES[path]:
+                    decided = calibration.leave_one_question_out(path_rows, features)
+                    score = calibration.macro_f1_2way(gold, decided)
+                    by_source = _by_source(path_rows, decided)
+                    chosen = " (shipped)" if features == FEATURES[path] else ""
+                    names = " + ".join(features)
+                    parts = "  ".join(f"{k} {v:.3f}" for k, v in by_source.items())
+                    self.stdout.write(f"{path:>22} {names:<62} {score:.3f}  [{parts}]{chosen}")
+            return
+        scores: dict[str, float] = {}
+        n: dict[str, int] = {}
+        for path in PATHS:
+            path_rows = calibration.rows_of(rows, path)
+            decided = calibration.leave_one_question_out(path_rows, FEATURES[path])
+            scores[path] = round(
+                calibration.macro_f1_2way([r.correct for r in path_rows], decided), 4
+            )
+            for source, score in _by_source(path_rows, decided).items():
+                scores[f"{path}: {source}"] = round(score, 4)
+            n[path] = len(path_rows)
+        calibration.save(calibration.fit(rows), scores=scores, n=n)
+        self.stdout.write(
+            f"Fitted the written-item decision on {len(rows)} answers "
+            f"(leave-one-question-out 2-way macro-F1: {scores}); wrote "
+            "revisewise/marking/artefacts/written_calibration.json."
+        )
+
+
+def development_rows() -> list[Row]:
+    """Mark every development answer once with the engine and return its decision inputs;
+    answers the guards mark zero (empty, off topic, ...) never reach the decision and are left
+    out."""
+    from revisewise.marking.engine import MarkingEngine
+    from revisewise.marking.evaluation import request_for
+    from revisewise.marking.training import read_jsonl
+
+    # The signals do not depend on the calibration, so the artefact is not needed to refit it.
+    engine = MarkingEngine(calibration=calibration.neutral(), all_signals=True)
+    rows: list[Row] = []
+    for name in calibration.DEVELOPMENT_FILES:
+        for example in read_jsonl(EVAL_DIR / name):
+            request = request_for(example)
+            marked = [(request, name)]
+            if request.reference_answers:
+                # Also as a written item of the product: its points and model answer alone.
+                alone = dataclasses.replace(request, reference_answers=())
+                marked.append((alone, f"{name} without references"))
+            for each, source in marked:
+                result = engine.mark(each)
+                if not result.signals:
+                    continue
+                rows.append(
+                    Row(
+                        path="scheme" if result.signals["path_scheme"] else "references",
+                        question_id=example.question_id,
+                        correct=example.label_2way == "correct",
+                        signals=dict(result.signals),
+                        source=source,
+                    )
+                )
+    return rows
+
+
+def _by_source(rows: list[Row], decided: list[bool]) -> dict[str, float]:
+    """Return the 2-way macro-F1 of the decisions on each development set's rows."""
+    out = {}
+    for source in dict.fromkeys(r.source for r in rows):
+        pairs = [(r.correct, d) for r, d in zip(rows, decided, strict=True) if r.source == source]
+        out[source] = calibration.macro_f1_2way([g for g, _ in pairs], [d for _, d in pairs])
+    return out
