@@ -83,11 +83,6 @@ def asked_terms(question: str, known: frozenset[str]) -> frozenset[str]:
     return capitalised_terms(question) | acronyms_named_in_lower_case(question, known)
 
 
-def shares_capitalised_term(question: str, text: str) -> bool:
-    """Say whether the question and the passage both write some term of 3+ letters in capitals."""
-    return not capitalised_terms(question).isdisjoint(capitalised_terms(text))
-
-
 @dataclass(frozen=True)
 class Hit:
     """One retrieved passage with its scores."""
