@@ -8,12 +8,16 @@ clauses and words it has (encoding each clause and word separately cost 4 to 6 t
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from numpy.typing import NDArray
 
@@ -47,6 +51,14 @@ BATCH_SIZE = 32
 ENCODING_FORMAT = 1
 # Model files that do not change what the model computes (left out of its fingerprint).
 _NOT_FINGERPRINTED = {"README.md", ".gitattributes"}
+# Libraries whose upgrade can change the vectors or word-piece offsets the same weights give
+# (kernels, model code, tokenizer), so their versions are part of the model's fingerprint.
+FINGERPRINTED_LIBRARIES = ("torch", "sentence-transformers", "transformers", "tokenizers")
+# Each generation of the persistent cache (format, fingerprint, chunk size) has its own directory,
+# named by this many hex digits, so a clean-up can tell the current files from the rest.
+GENERATION_CHARS = 32
+# A temporary file this old is what a killed writer left behind, not a write in progress.
+STALE_TEMPORARY_SECONDS = 3_600
 
 
 def default_model_name() -> str:
@@ -80,14 +92,30 @@ def default_cache_dir() -> str:
     return os.environ.get("MARKING_ENCODING_CACHE_DIR", "")
 
 
+def runtime_versions() -> dict[str, str]:
+    """Return the installed versions of the libraries that compute an encoding, and numpy's
+    major version (numpy 2 changed how mixed scalar and array types promote); read from the
+    package metadata, so torch is not imported."""
+    versions = {}
+    for name in FINGERPRINTED_LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    versions["numpy"] = np.__version__.split(".", 1)[0]
+    return versions
+
+
 def model_fingerprint(model_name: str) -> str | None:
-    """Return a hash of a local model directory's name and every file that shapes its output
-    (weights, configuration, tokenizer), so new weights never read old encodings; None for a
-    model that is not a local directory (a hub name), which then gets no persistent cache."""
+    """Return a hash of a local model directory's name, every file that shapes its output
+    (weights, configuration, tokenizer) and the versions of the libraries that run it, so new
+    weights or a library upgrade never read old encodings; None for a model that is not a local
+    directory (a hub name), which then gets no persistent cache."""
     root = Path(model_name)
     if not root.is_dir():
         return None
     digest = hashlib.sha256(model_name.encode() + b"\0")
+    digest.update(json.dumps(runtime_versions(), sort_keys=True).encode() + b"\0")
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if path.name in _NOT_FINGERPRINTED:
             continue
@@ -300,12 +328,28 @@ class Embedder:
                     written += 1
         return written
 
+    @property
+    def cache_generation(self) -> str:
+        """Return the name of the directory that holds this model's files: a hash of the file
+        format, the model's fingerprint and the chunk size."""
+        key = f"{ENCODING_FORMAT}\0{self._fingerprint}\0{CHUNK_WORDS}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:GENERATION_CHARS]
+
     def cache_path(self, directory: Path, text: str) -> Path:
-        """Return the file that holds a text's encoding: named by a hash of the model's
-        fingerprint, the chunk size, the file format and the text."""
+        """Return the file that holds a text's encoding: in the generation's directory, named by
+        a hash of the model's fingerprint, the chunk size, the file format and the text."""
         key = f"{ENCODING_FORMAT}\0{self._fingerprint}\0{CHUNK_WORDS}\0{text}"
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()
-        return directory / name[:2] / f"{name}.npz"
+        return directory / self.cache_generation / name[:2] / f"{name}.npz"
+
+    def prune_cache(self, *, dry_run: bool = False) -> CachePrune | None:
+        """Delete the persistent cache's files of every other generation (other weights, library
+        versions, format or chunk size: never read again) and temporary files killed writers
+        left; None when there is no persistent cache. See `encodings_prune`."""
+        directory = self.cache_directory()
+        if directory is None:
+            return None
+        return encodings_prune(directory, keep=self.cache_generation, dry_run=dry_run)
 
     def _disk_read(self, directory: Path, text: str) -> Encoded | None:
         """Return the stored encoding, or None when absent or unreadable (then re-encoded)."""
@@ -362,6 +406,110 @@ class Embedder:
     @property
     def cache(self) -> OrderedDict[str, Encoded]:
         return self._cache
+
+
+@dataclass(frozen=True)
+class CachePrune:
+    """What a clean-up of the persistent encoding cache deleted (or, dry, would delete) and kept."""
+
+    directory: str
+    generation: str
+    dry_run: bool
+    files: int = 0
+    bytes: int = 0
+    kept_files: int = 0
+    kept_bytes: int = 0
+    errors: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def encodings_prune(root: Path, *, keep: str, dry_run: bool = False) -> CachePrune:
+    """Delete the encoding files under `root` that are not of generation `keep`, and temporary
+    files older than STALE_TEMPORARY_SECONDS; return how many files and bytes went and stayed.
+
+    Bounded to the cache's own layout: only `<64 hex>.npz` and `.*.tmp` files, in two-hex-digit
+    directories directly under `root` (the layout before generations) or under a generation's
+    directory; anything else, and symbolic links, are left alone. Emptied directories are
+    removed. A failure to delete one file is logged and counted, never raised.
+    """
+    counts = {"files": 0, "bytes": 0, "kept_files": 0, "kept_bytes": 0, "errors": 0}
+    now = time.time()
+    for generation, path in list(_cache_files(root)):
+        try:
+            status = path.stat()
+        except FileNotFoundError:  # replaced or deleted by another process meanwhile
+            continue
+        is_stale = path.suffix == ".tmp" and now - status.st_mtime > STALE_TEMPORARY_SECONDS
+        if generation == keep and not is_stale:
+            counts["kept_files"] += 1
+            counts["kept_bytes"] += status.st_size
+            continue
+        if not dry_run:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                logger.warning("Could not delete the encoding file %s", path, exc_info=True)
+                counts["errors"] += 1
+                continue
+        counts["files"] += 1
+        counts["bytes"] += status.st_size
+    if not dry_run:
+        _remove_empty_directories(root, keep=keep)
+    return CachePrune(directory=str(root), generation=keep, dry_run=dry_run, **counts)
+
+
+def _cache_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """Yield each file of the cache's layout under `root` with its generation ("" for files of
+    the layout before generations, which no process reads any more)."""
+    for top in _subdirectories(root):
+        if _is_hex(top.name, 2):
+            generation, fanouts = "", [top]
+        elif _is_hex(top.name, GENERATION_CHARS):
+            generation = top.name
+            fanouts = [d for d in _subdirectories(top) if _is_hex(d.name, 2)]
+        else:
+            continue
+        for fanout in fanouts:
+            for path in sorted(fanout.iterdir()):
+                if _is_cache_file_name(path.name) and path.is_file() and not path.is_symlink():
+                    yield generation, path
+
+
+def _remove_empty_directories(root: Path, *, keep: str) -> None:
+    """Remove the emptied directories of other generations (a directory a writer has just
+    filled again is not empty, and stays)."""
+    for top in _subdirectories(root):
+        if top.name == keep:
+            continue
+        if _is_hex(top.name, GENERATION_CHARS):
+            for fanout in _subdirectories(top):
+                if _is_hex(fanout.name, 2):
+                    with contextlib.suppress(OSError):
+                        fanout.rmdir()
+        if _is_hex(top.name, 2) or _is_hex(top.name, GENERATION_CHARS):
+            with contextlib.suppress(OSError):
+                top.rmdir()
+
+
+def _subdirectories(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.is_dir() and not p.is_symlink())
+
+
+def _is_hex(name: str, length: int) -> bool:
+    return len(name) == length and all(c in "0123456789abcdef" for c in name)
+
+
+def _is_cache_file_name(name: str) -> bool:
+    """Return whether a name is an encoding file's or one of its temporary files'."""
+    if name.endswith(".npz"):
+        return _is_hex(name.removesuffix(".npz"), 64)
+    return name.startswith(".") and name.endswith(".tmp")
 
 
 def _well_formed(item: Encoded, text: str) -> bool:

@@ -93,6 +93,53 @@ def test_the_fingerprint_follows_the_weights_not_their_timestamps(tmp_path):
     assert model_fingerprint("sentence-transformers/all-MiniLM-L6-v2") is None
 
 
+def test_the_fingerprint_follows_the_versions_of_the_libraries_that_encode(tmp_path, monkeypatch):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.safetensors").write_bytes(b"\x00" * 64)
+    installed = model_module.runtime_versions()
+    assert set(installed) == {*model_module.FINGERPRINTED_LIBRARIES, "numpy"}
+    assert installed["numpy"] == np.__version__.split(".")[0]
+    first = model_fingerprint(str(model))
+    for name in installed:
+        changed = {**installed, name: installed[name] + "1"}
+        monkeypatch.setattr(model_module, "runtime_versions", lambda changed=changed: changed)
+        assert model_fingerprint(str(model)) != first, name
+    monkeypatch.undo()
+    assert model_fingerprint(str(model)) == first
+
+
+def test_an_upgraded_library_misses_what_the_old_version_stored(cold, tmp_path, monkeypatch):
+    directory = tmp_path / "encodings"
+    first = cold.encode([POINT], persist=[POINT])[POINT]
+    upgraded = {**model_module.runtime_versions(), "torch": "99.0.0"}
+    monkeypatch.setattr(model_module, "runtime_versions", lambda: upgraded)
+
+    reader = Embedder(cache_dir=directory)
+    reader._model = cold._load()
+    _same(reader.encode([POINT], persist=[POINT])[POINT], first)  # same weights, same vectors
+    assert (reader.disk_hits, reader.disk_errors, reader.texts_encoded) == (0, 0, 1)
+    assert reader.cache_generation != cold.cache_generation
+    generations = {p.relative_to(directory).parts[0] for p in directory.rglob("*.npz")}
+    assert generations == {cold.cache_generation, reader.cache_generation}
+
+
+def test_a_file_of_the_layout_before_generations_is_ignored(cold, tmp_path):
+    directory = tmp_path / "encodings"
+    cold.encode([POINT], persist=[POINT])
+    path = cold.cache_path(directory, POINT)
+    # Where this very file lived before the directory per generation: never read again.
+    old = directory / path.parent.name / path.name
+    old.parent.mkdir()
+    path.rename(old)
+
+    reader = Embedder(cache_dir=directory)
+    reader._model = cold._load()
+    reader.encode([POINT], persist=[POINT])
+    assert (reader.disk_hits, reader.disk_errors, reader.texts_encoded) == (0, 0, 1)
+    assert reader.cache_path(directory, POINT).is_file()
+
+
 def test_a_model_with_changed_weights_misses_what_the_old_one_stored(cold, tmp_path):
     directory = tmp_path / "encodings"
     source = Path(default_model_name())
