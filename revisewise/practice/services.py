@@ -19,6 +19,7 @@ from django.utils import timezone
 from revisewise.accounts.models import User
 from revisewise.content.models import ContentItem, Qualification, SourceDocument, Unit
 from revisewise.marking.services import written_answer_create
+from revisewise.marking.tasks import marking_encodings_warm_task
 from revisewise.practice.generation import GENERATOR_VERSION, Candidate, UnitContent, generate_unit
 from revisewise.practice.generation.sources import Source
 from revisewise.practice.generation.validator import validate
@@ -227,16 +228,24 @@ _UPDATED_FIELDS = [
 def items_generate_all(
     *, unit_slug: str | None = None, dry_run: bool = False
 ) -> list[UnitGeneration]:
-    """Generate items for every unit (or the units with `unit_slug`), in catalogue order."""
+    """Generate items for every unit (or the units with `unit_slug`), in catalogue order.
+
+    When items were created or updated, queue the marker's encoding warm-up after commit, so the
+    new written items' texts are encoded ahead of the first learner (every caller: the
+    `generate_items` command, the demo seed, the benchmark).
+    """
     units = Unit.objects.select_related("qualification").order_by(
         "qualification__title", "position", "title"
     )
     if unit_slug:
         units = units.filter(Q(slug=unit_slug))
     headings = _sections_by_line()
-    return [
+    results = [
         items_generate_for_unit(unit=unit, dry_run=dry_run, headings=headings) for unit in units
     ]
+    if not dry_run and any(result.created or result.updated for result in results):
+        transaction.on_commit(lambda: marking_encodings_warm_task.enqueue())
+    return results
 
 
 def _review(item: Item, author: User, status: str) -> None:

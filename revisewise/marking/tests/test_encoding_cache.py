@@ -328,14 +328,15 @@ def test_evaluate_dataset_measures_cold_unless_asked(engine, settings, tmp_path)
 
 
 @pytest.mark.django_db
-def test_generating_items_warms_their_texts(settings, tmp_path):
+def test_generating_items_warms_their_texts(settings, tmp_path, django_capture_on_commit_callbacks):
     from revisewise.practice.models import Item, ItemType
     from revisewise.practice.tests.factories import performance_unit
 
     directory = tmp_path / "generated"
     settings.MARKING_ENCODING_CACHE_DIR = str(directory)
     performance_unit()
-    call_command("generate_items", stdout=io.StringIO())  # the task runs inline in tests
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("generate_items", stdout=io.StringIO())  # the task runs inline in tests
     written = list(Item.objects.filter(item_type=ItemType.WRITTEN))
     assert written
     stored = _stored(directory)

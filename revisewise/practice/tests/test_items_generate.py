@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from revisewise.content.models import ContentItem, ItemKind
 from revisewise.content.services import content_item_key
-from revisewise.practice.models import Item, ItemStatus
+from revisewise.marking.engine import get_engine
+from revisewise.marking.services import marking_request_build
+from revisewise.practice.models import Item, ItemStatus, ItemType
 from revisewise.practice.services import (
     EDITED_SOURCE_CHANGED,
     SOURCE_REMOVED,
     item_retire,
     item_update,
+    items_generate_all,
     items_generate_for_unit,
 )
 from revisewise.practice.tests.factories import content_item, performance_unit
@@ -179,3 +183,36 @@ def test_it_practises_key_terms_only_when_they_are_real_definitions():
     terms = Item.objects.filter(source_item__kind="term")
     assert set(terms.values_list("item_type", flat=True)) == {"flashcard", "cloze", "mcq_single"}
     assert all("Churn" in item.source_sentence for item in terms)
+
+
+def test_generating_every_unit_warms_the_markers_encodings_of_its_written_items(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    directory = tmp_path / "encodings"
+    settings.MARKING_ENCODING_CACHE_DIR = str(directory)
+    performance_unit()
+    with django_capture_on_commit_callbacks(execute=True):
+        items_generate_all()  # the task runs inline in tests
+    written = list(Item.objects.filter(item_type=ItemType.WRITTEN))
+    assert written
+    stored = set()
+    for path in directory.rglob("*.npz"):
+        with np.load(path, allow_pickle=False) as data:
+            stored.add(str(data["text"]))
+    for item in written:
+        texts = get_engine().item_texts(marking_request_build(item=item, answer=""))
+        assert texts
+        assert set(texts) <= stored
+
+
+def test_it_queues_the_warm_up_only_after_a_run_that_changed_items(
+    django_capture_on_commit_callbacks,
+):
+    performance_unit()
+    with django_capture_on_commit_callbacks() as dry:
+        items_generate_all(dry_run=True)
+    with django_capture_on_commit_callbacks() as first:
+        items_generate_all()
+    with django_capture_on_commit_callbacks() as unchanged:
+        items_generate_all()
+    assert (len(dry), len(first), len(unchanged)) == (0, 1, 0)

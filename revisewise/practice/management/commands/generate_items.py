@@ -22,11 +22,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         results = items_generate_all(unit_slug=options["unit"], dry_run=options["dry_run"])
-        if not options["dry_run"] and any(r.created or r.updated for r in results):
-            # Encode the new written items' texts for the marker ahead of the first learner.
-            from revisewise.marking.tasks import marking_encodings_warm_task
-
-            marking_encodings_warm_task.enqueue()
         if options["json"]:
             self.stdout.write(json.dumps({"units": [result.as_json() for result in results]}))
             return
