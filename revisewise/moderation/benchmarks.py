@@ -1,4 +1,5 @@
-"""Synthetic written answers, marks, flags and moderations for the moderation benchmark.
+"""Synthetic written answers, marks, flags, moderations and tutors' marks for the moderation
+benchmark.
 
 Built with bulk inserts on top of the dashboard's synthetic cohort; the rows are valid but do
 not go through the services (no audit events, no FSRS reviews): benchmarks and tests only.
@@ -20,6 +21,7 @@ from revisewise.marking.models import (
     MarkingStatus,
     Moderation,
     ModerationDecision,
+    PersonMark,
     WrittenAnswer,
 )
 from revisewise.moderation.services import VERDICTS, mark_derive
@@ -39,6 +41,8 @@ class SyntheticModeration:
     answers: int
     moderated: int
     flagged: int
+    person_marked: int = 0
+    revised: int = 0
 
 
 def _result(verdicts: list[str]) -> dict[str, object]:
@@ -60,9 +64,18 @@ def _result(verdicts: list[str]) -> dict[str, object]:
 
 @transaction.atomic
 def synthetic_moderation_build(
-    *, learners: int, answers_per_learner: int, now: datetime, seed: int = 7
+    *,
+    learners: int,
+    answers_per_learner: int,
+    now: datetime,
+    seed: int = 7,
+    person_marked_per_learner: int = 0,
 ) -> SyntheticModeration:
-    """Create a cohort whose learners each wrote answers, with marks, some moderated or flagged."""
+    """Create a cohort whose learners each wrote answers, with marks, some moderated or flagged.
+
+    Each learner also has `person_marked_per_learner` answers the engine gave up on, marked by
+    the tutor; about a third of those marks are revised once.
+    """
     rng = random.Random(seed)
     synthetic = synthetic_cohort_build(learners=learners, objectives=1, now=now)
     qualification = synthetic.cohort.qualification
@@ -134,9 +147,91 @@ def synthetic_moderation_build(
         if rng.random() < 0.05
     ]
     MarkFlag.objects.bulk_create(flags, batch_size=2000)
-    return SyntheticModeration(
-        cohort=synthetic, answers=len(answers), moderated=len(chosen), flagged=len(flags)
+    person_marked, revised = _person_marked(
+        rng,
+        sessions,
+        item,
+        synthetic,
+        first_position=answers_per_learner,
+        per_learner=person_marked_per_learner,
+        now=now,
     )
+    return SyntheticModeration(
+        cohort=synthetic,
+        answers=len(answers),
+        moderated=len(chosen),
+        flagged=len(flags),
+        person_marked=person_marked,
+        revised=revised,
+    )
+
+
+def _person_mark(rng: random.Random, answer_id: int, synthetic: SyntheticCohort) -> PersonMark:
+    verdicts = [rng.choice(VERDICTS) for _ in POINTS]
+    derived = mark_derive(verdicts=verdicts, misconception_shown=False)
+    return PersonMark(
+        answer_id=answer_id,
+        tutor=synthetic.tutor,
+        point_verdicts=[
+            {"point": p, "verdict": v, "comment": ""} for p, v in zip(POINTS, verdicts, strict=True)
+        ],
+        label=derived.label,
+        score=derived.score,
+    )
+
+
+def _person_marked(
+    rng: random.Random,
+    sessions: list[PracticeSession],
+    item: Item,
+    synthetic: SyntheticCohort,
+    *,
+    first_position: int,
+    per_learner: int,
+    now: datetime,
+) -> tuple[int, int]:
+    """Add answers marked by the tutor (a third revised once); return how many of each."""
+    attempts = Attempt.objects.bulk_create(
+        (
+            Attempt(
+                session=session,
+                learner_id=session.learner_id,
+                item=item,
+                position=first_position + n,
+                response=ANSWER,
+                client_token=f"bench-person-{n}",
+            )
+            for session in sessions
+            for n in range(per_learner)
+        ),
+        batch_size=2000,
+    )
+    answers = WrittenAnswer.objects.bulk_create(
+        (
+            WrittenAnswer(
+                attempt=a,
+                learner_id=a.learner_id,
+                item=item,
+                text=ANSWER,
+                status=MarkingStatus.MARKED_BY_PERSON,
+                marked_at=now,
+                marking_attempts=3,
+            )
+            for a in attempts
+        ),
+        batch_size=2000,
+    )
+    firsts = PersonMark.objects.bulk_create(
+        (_person_mark(rng, a.pk, synthetic) for a in answers), batch_size=2000
+    )
+    revisions = []
+    for first in firsts:
+        if rng.random() < 1 / 3:
+            revision = _person_mark(rng, first.answer_id, synthetic)
+            revision.revises = first
+            revisions.append(revision)
+    PersonMark.objects.bulk_create(revisions, batch_size=2000)
+    return len(answers), len(revisions)
 
 
 def _moderation(

@@ -18,7 +18,9 @@ from revisewise.moderation.services import (
 )
 
 
-class QueueFilterForm(forms.Form):
+class _CohortFilterForm(forms.Form):
+    """A choice of the tutor's own cohorts (`cohorts`); another centre's is invalid."""
+
     cohort = forms.ModelChoiceField(
         queryset=Cohort.objects.none(),
         to_field_name="uuid",
@@ -26,13 +28,20 @@ class QueueFilterForm(forms.Form):
         empty_label=_("All your cohorts"),
         label=_("Cohort"),
     )
-    flagged = forms.BooleanField(required=False, label=_("Only answers the learner has flagged"))
 
     def __init__(self, *args: Any, cohorts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["cohort"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = cohorts
+
+
+class QueueFilterForm(_CohortFilterForm):
+    flagged = forms.BooleanField(required=False, label=_("Only answers the learner has flagged"))
+
+
+class MarkedFilterForm(_CohortFilterForm):
+    mine = forms.BooleanField(required=False, label=_("Only answers I have marked or revised"))
 
 
 def point_fields_add(form: forms.Form, *, initials: Sequence[str | None]) -> None:

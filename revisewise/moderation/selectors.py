@@ -206,6 +206,58 @@ def answers_unmarked_for_tutor(
     )
 
 
+@dataclass(frozen=True)
+class MarkedAnswer:
+    """An answer a tutor marked (the engine could not), with its current tutor's mark."""
+
+    answer: WrittenAnswer
+    mark: PersonMark
+    marks_count: int
+
+    @property
+    def is_revised(self) -> bool:
+        return self.mark.revises_id is not None
+
+    @property
+    def label_name(self) -> str:
+        return str(LABEL_NAMES.get(self.mark.label, self.mark.label))
+
+    @classmethod
+    def of(cls, mark: PersonMark) -> MarkedAnswer:
+        """Wrap a row of `person_marks_current_for_tutor` (which annotates `marks_count`)."""
+        return cls(answer=mark.answer, mark=mark, marks_count=getattr(mark, "marks_count", 1))
+
+
+def person_marks_current_for_tutor(
+    *, tutor: User, cohort: Cohort | None = None, mine_only: bool = False
+) -> QuerySet[PersonMark]:
+    """Return the current tutor's mark of each answer tutors marked, newest mark first.
+
+    Answers of the tutor's learners (or of `cohort`, already checked) that are
+    `marked_by_person`, one row each: the mark no later mark revises, with the answer, learner,
+    question and marking tutor joined and `marks_count`, how many marks the answer has had.
+    `mine_only` keeps the answers this tutor marked or revised at least once. Unevaluated, so
+    a paginator can count it and fetch one page: one query each.
+    """
+    cohorts = Cohort.objects.filter(pk=cohort.pk) if cohort else cohorts_tutored_by(tutor=tutor)
+    learners = Membership.objects.filter(role=Role.LEARNER, cohort__in=cohorts.values("pk"))
+    same_answer = PersonMark.objects.filter(answer=OuterRef("answer")).order_by()
+    marks_count = same_answer.values("answer").annotate(n=Count("pk")).values("n")
+    marks = PersonMark.objects.filter(
+        answer__learner__in=learners.values("user"),
+        answer__status=MarkingStatus.MARKED_BY_PERSON,
+        revised_by__isnull=True,
+    )
+    if mine_only:
+        marks = marks.filter(Exists(same_answer.filter(tutor=tutor)))
+    return (
+        marks.annotate(marks_count=Subquery(marks_count))
+        .select_related("answer__learner", "answer__item", "tutor")
+        .defer("answer__text", "answer__last_error", "answer__item__payload")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def mark_get_for_tutor(*, tutor: User, mark_uuid: str) -> MachineMark:
     """Return a machine mark on an answer of a learner this person tutors, or raise Http404."""
     mark = (

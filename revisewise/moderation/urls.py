@@ -8,6 +8,7 @@ app_name = "moderation"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("marked/", views.marked_list, name="marked-list"),
     path("<uuid:mark_uuid>/", views.mark_moderate, name="mark"),
     path("answers/<uuid:answer_uuid>/", views.answer_mark, name="answer-mark"),
 ]

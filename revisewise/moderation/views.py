@@ -1,5 +1,5 @@
 """Moderation pages for tutors: the queue with the engine's agreement, one mark to moderate,
-and one answer the engine could not mark, for the tutor to mark."""
+one answer the engine could not mark, for the tutor to mark, and the answers tutors marked."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -24,9 +25,15 @@ from revisewise.audit.models import AuditAction
 from revisewise.audit.services import audit_record
 from revisewise.marking.models import MarkingStatus, Moderation, PersonMark, WrittenAnswer
 from revisewise.marking.services import AnswerNotAwaitingPerson, PersonMarkStale
-from revisewise.moderation.forms import ModerationForm, PersonMarkForm, QueueFilterForm
+from revisewise.moderation.forms import (
+    MarkedFilterForm,
+    ModerationForm,
+    PersonMarkForm,
+    QueueFilterForm,
+)
 from revisewise.moderation.highlight import answer_segments
 from revisewise.moderation.selectors import (
+    MarkedAnswer,
     answer_get_for_tutor,
     answers_unmarked_for_tutor,
     cohorts_tutored_by,
@@ -38,6 +45,7 @@ from revisewise.moderation.selectors import (
     moderation_summary_for_learners,
     newest_mark_for_answer,
     person_mark_history,
+    person_marks_current_for_tutor,
 )
 from revisewise.moderation.services import (
     LABEL_CHOICES,
@@ -49,6 +57,7 @@ from revisewise.moderation.services import (
     person_mark_revise,
 )
 
+MARKED_PAGE_SIZE = 25
 SAVED = gettext_lazy("Mark saved. The learner now sees your mark.")
 REVISED = gettext_lazy("Mark revised. The learner now sees your revised mark.")
 NOT_AWAITING = gettext_lazy(
@@ -89,6 +98,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_GET
+def marked_list(request: HttpRequest) -> HttpResponse:
+    """List the answers tutors marked (the engine could not), newest mark first, to revise one."""
+    tutor = _moderator(request)
+    form = MarkedFilterForm(request.GET or None, cohorts=cohorts_tutored_by(tutor=tutor))
+    cohort, mine = None, False
+    if form.is_bound and form.is_valid():
+        cohort, mine = form.cleaned_data["cohort"], form.cleaned_data["mine"]
+    marks = person_marks_current_for_tutor(tutor=tutor, cohort=cohort, mine_only=mine)
+    page = Paginator(marks, MARKED_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "entries": [MarkedAnswer.of(m) for m in page]}
+    return render(request, "moderation/marked_list.html", context)
 
 
 @login_required

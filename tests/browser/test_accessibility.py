@@ -294,6 +294,7 @@ PAGES: dict[str, Audit] = {
     "centre-learner-discussions": Audit("tutor", "learner-discussions"),
     "moderation-queue": Audit("tutor", "/moderation/"),
     "moderation-mark": Audit("tutor", "moderation-mark"),
+    "moderation-marked-answers": Audit("tutor", "/moderation/marked/"),
     "not-found": Audit("learner", "/no-such-page/", status=404),
 }
 

@@ -1,5 +1,5 @@
-"""A tutor marks an answer the engine gave up on, by keyboard, then revises it; the learner sees
-the tutor's mark and then the revision."""
+"""A tutor marks an answer the engine gave up on, by keyboard, then finds it among the answers
+tutors marked and revises it; the learner sees the tutor's mark and then the revision."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from revisewise.marking.services import written_answer_submit
 from revisewise.practice.models import Attempt, ItemType
 from revisewise.practice.tests.factories import ItemFactory
 from revisewise.scheduling.models import ReviewLog
+from tests.browser.test_accessibility import _report, _violations
+from tests.conftest import DESKTOP, MOBILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
 
@@ -58,7 +60,7 @@ def gave_up(seeded):
     return learner, tutor, answer
 
 
-def test_a_tutor_marks_an_answer_the_engine_gave_up_on_then_revises_it_and_the_learner_sees_it(
+def test_a_tutor_marks_an_answer_the_engine_gave_up_on_then_finds_and_revises_it(
     page: Page, sign_in, gave_up
 ):
     learner, tutor, answer = gave_up
@@ -120,9 +122,27 @@ def test_a_tutor_marks_an_answer_the_engine_gave_up_on_then_revises_it_and_the_l
     expect(page.get_by_role("button", name="Try marking again")).to_have_count(0)
     page.screenshot(path=f"{SCREENS}/person_mark_learner_sees.png", full_page=True)
 
-    # The tutor clicked the wrong verdict for point 3: the page offers the current mark to revise.
+    # The tutor clicked the wrong verdict for point 3. They find the answer from the moderation
+    # page, under the answers tutors marked, and open it: it offers the current mark to revise.
     sign_in(page, tutor, verified=True)
-    page.goto(f"/moderation/answers/{answer.uuid}/")
+    page.goto("/moderation/")
+    page.get_by_role("navigation", name="Moderation pages").get_by_role(
+        "link", name="Answers marked by tutors"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Answers marked by tutors")
+    marked = page.get_by_role("table", name=re.compile("Answers marked by tutors"))
+    row = marked.get_by_role("row").filter(has=page.get_by_role("rowheader", name=str(learner)))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Partially correct, 67%")
+    expect(row).to_contain_text(str(tutor))
+    # The accessibility audit sees this page empty; here it has a row (and a phone's layout).
+    for viewport in (MOBILE, DESKTOP):
+        page.set_viewport_size(viewport)
+        violations = _violations(page)
+        assert violations == [], _report(violations)
+    page.screenshot(path=f"{SCREENS}/person_mark_marked_list.png", full_page=True)
+    row.get_by_role("link", name=re.compile("calm a customer")).click()
+    expect(page).to_have_url(re.compile(f"/moderation/answers/{answer.uuid}/$"))
     expect(
         page.get_by_text(re.compile(r"^Marked by .+ on .+The learner sees this mark\."))
     ).to_be_visible()
@@ -146,6 +166,10 @@ def test_a_tutor_marks_an_answer_the_engine_gave_up_on_then_revises_it_and_the_l
     earlier = page.locator("section", has=page.get_by_role("heading", name="Earlier marks"))
     expect(earlier.get_by_role("heading", name=re.compile("Partially correct"))).to_be_visible()
     page.screenshot(path=f"{SCREENS}/person_mark_revised.png", full_page=True)
+    page.goto("/moderation/marked/")
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=str(learner)))
+    expect(row).to_contain_text("Correct, 100%")
+    expect(row).to_contain_text("Revised (2 marks in all)")
     revision = PersonMark.objects.get(revises=person_mark)
     assert [row["verdict"] for row in revision.point_verdicts] == ["met", "met", "met"]
     assert Attempt.objects.get(pk=answer.attempt_id).is_correct is True

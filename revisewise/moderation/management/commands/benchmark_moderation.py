@@ -1,6 +1,8 @@
-"""Measure the moderation queue and the agreement summary with a large synthetic cohort.
+"""Measure the moderation queue, the agreement summary and the list of answers tutors marked
+with a large synthetic cohort.
 
-It writes a synthetic centre, cohort, answers, marks and moderations into the configured
+It writes a synthetic centre, cohort, answers, marks, moderations and tutors' marks into the
+configured
 database and deletes them afterwards. Run it on a scratch database, for example:
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 ./manage.py migrate
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 ./manage.py benchmark_moderation --learners 500
@@ -27,11 +29,20 @@ from revisewise.moderation.selectors import moderation_summary_for_learners
 
 
 class Command(BaseCommand):
-    help = "Time the moderation queue page and the agreement summary; print p50/p95 and queries."
+    help = (
+        "Time the moderation queue page, the agreement summary and the answers tutors marked; "
+        "print p50/p95 and queries."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--learners", type=int, default=500, help="learners in the cohort")
         parser.add_argument("--answers", type=int, default=4, help="written answers per learner")
+        parser.add_argument(
+            "--person-marked",
+            type=int,
+            default=1,
+            help="answers per learner the engine gave up on and the tutor marked",
+        )
         parser.add_argument("--renders", type=int, default=30, help="timed repetitions")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,12 +50,18 @@ class Command(BaseCommand):
             if options[name] < 1:
                 raise CommandError(f"--{name} must be at least 1.")
         started = time.perf_counter()
+        if options["person_marked"] < 0:
+            raise CommandError("--person-marked must be at least 0.")
         built = synthetic_moderation_build(
-            learners=options["learners"], answers_per_learner=options["answers"], now=timezone.now()
+            learners=options["learners"],
+            answers_per_learner=options["answers"],
+            now=timezone.now(),
+            person_marked_per_learner=options["person_marked"],
         )
         self.stdout.write(
             f"built {options['learners']} learners, {built.answers} answers, "
-            f"{built.moderated} moderated, {built.flagged} flagged "
+            f"{built.moderated} moderated, {built.flagged} flagged, "
+            f"{built.person_marked} marked by a tutor ({built.revised} revised) "
             f"in {time.perf_counter() - started:.1f} s"
         )
         try:
@@ -53,6 +70,8 @@ class Command(BaseCommand):
                 force_login_verified(client, built.cohort.tutor)
                 url = reverse("moderation:queue")
                 self._report("queue GET", lambda: client.get(url), options["renders"])
+                marked = reverse("moderation:marked-list")
+                self._report("marked GET", lambda: client.get(marked), options["renders"])
                 ids = built.cohort.learner_ids
                 self._report(
                     "summary",
