@@ -16,20 +16,18 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from revisewise.accounts.models import Membership, Role, User
-from revisewise.accounts.testing import force_login_verified
 from revisewise.accounts.tests.factories import CentreAdminMembershipFactory, CohortFactory
 from revisewise.accounts.totp import STEP_SECONDS, totp_code, totp_step
 from revisewise.content.models import Unit
 from revisewise.marking.engine import get_engine
 from revisewise.marking.models import MachineMark, Moderation, WrittenAnswer
 from revisewise.practice.models import Attempt, Item, ItemType, PracticeSession
+from tests.browser.conftest import SignIn
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
 
@@ -186,14 +184,11 @@ def _answer(page: Page, item: Item) -> None:
 
 
 def test_a_centre_invites_a_tutor_and_a_learner_who_practise_moderate_export_and_delete(
-    page: Page, live_server, cohort, new_person, tmp_path
+    page: Page, live_server, cohort, new_person, tmp_path, sign_in: SignIn
 ):
     # 1. The centre administrator (already set up with two-factor sign-in) invites both people.
     admin = CentreAdminMembershipFactory.create(centre=cohort.centre).user
-    client = Client()
-    force_login_verified(client, admin)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    sign_in(page, admin, verified=True)
     page.goto("/accounts/cohorts/")
     page.get_by_role("link", name=COHORT).click()
     expect(page.get_by_role("heading", name=COHORT, level=1)).to_be_visible()

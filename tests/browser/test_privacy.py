@@ -6,18 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from revisewise.accounts.models import User
-from revisewise.accounts.testing import force_login_verified
 from revisewise.accounts.tests.factories import CentreAdminMembershipFactory
 from revisewise.audit.models import AuditAction, AuditEvent
 from revisewise.audit.services import audit_pseudonym
 from revisewise.practice.models import Attempt
 from revisewise.privacy.services import account_delete
 from revisewise.privacy.tests.factories import ANSWER, learner_with_history
+from tests.browser.conftest import SignIn
 
 pytestmark = [pytest.mark.browser]
 
@@ -81,17 +79,14 @@ def test_a_learner_downloads_then_deletes_their_data(page: Page, transactional_d
 
 
 def test_a_centre_admin_reads_the_audit_log_after_a_deletion(
-    page: Page, transactional_db, live_server
+    page: Page, transactional_db, sign_in: SignIn
 ):
     history = learner_with_history()
     email = history.learner.email
     admin = CentreAdminMembershipFactory.create(centre=history.cohort.centre).user
     pseudonym = audit_pseudonym(user=history.learner)
     account_delete(user=history.learner, confirm_password=PASSWORD)
-    client = Client()
-    force_login_verified(client, admin)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    sign_in(page, admin, verified=True)
 
     page.goto("/privacy/audit/")
 
