@@ -96,7 +96,7 @@ def test_a_hostile_passage_reaches_the_model_only_inside_its_data_fence(
 @pytest.mark.parametrize(
     ("replies", "cause"),
     [
-        ([Reply.json("{}", delay=2.0)], "did not answer in time"),
+        ([Reply.json("{}", delay=6.0)], "did not answer in time"),
         ([Reply.error(429, retry_after="0"), Reply.error(429, retry_after="0")], "busy"),
         ([Reply.error(500), Reply.error(500)], "reported an error"),
         ([Reply.json("not json at all"), Reply.json("{still not")], "could not use"),
