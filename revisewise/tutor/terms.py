@@ -81,13 +81,24 @@ _COMPARISONS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
 # An unknown "term" longer than this is a clause, not a term: the question is read as usual.
 MAX_UNKNOWN_WORDS = 4
 
-# Lower-case acronym-models need a cue next to them: a word after ("later model", "later
-# stands for", "later steps") or words before ("the letters in later", "the acronym later").
+# Lower-case acronym-models need a cue next to them: a word after that names what kind of
+# thing it is or asks what it stands for ("later model", "later stands for"), or words before
+# ("the letters in later", "the steps of later", "the acronym later"). An ordinary noun after
+# the word is not a cue: "the later steps in the customer journey" is the adjective.
 _CUE_AFTER = (
-    r"(?:model|models|framework|method|steps?|letters?|acronym|mnemonic|stands?\s+for|"
+    r"(?:model|models|framework|method|letters?|acronym|mnemonic|stands?\s+for|"
     r"means?|meaning)\b"
 )
-_CUE_BEFORE = r"\b(?:acronym|mnemonic|letters\s+(?:in|of|for)|stand\s+for|meaning\s+of)"
+_CUE_BEFORE = (
+    r"\b(?:acronym|mnemonic|(?:letters|steps|stages|parts|words)\s+(?:in|of|for)|stand\s+for|"
+    r"meaning\s+of)"
+)
+# After a cue before it, the word must end its phrase: "the steps of later?" and "the letters in
+# later mean" name the model, "the stages of later life" does not.
+_PHRASE_END = (
+    rf"(?=\s*$|\s*[?!.,;:){_QUOTES}]|\s+(?:in|for|when|and|or|with|to|is|are|about|mean|"
+    r"means|work|works|please)\b)"
+)
 
 
 def term_key(phrase: str) -> str:
@@ -309,14 +320,15 @@ def acronyms_named_in_lower_case(question: str, acronyms: Iterable[str]) -> froz
     """Return the known acronyms (as the content writes them) the question names in lower case.
 
     A cue must sit next to the word ("what does later stand for", "the later model", "later
-    framework steps", "the letters in later"), so "I'll revise it later" and "what happens later
-    in the journey" do not name LATER.
+    framework steps", "the letters in later", "the steps of later"), so "I'll revise it later",
+    "what happens later in the journey" and "the later steps in the journey" do not name LATER.
     """
     found = set()
     for acronym in acronyms:
         word = re.escape(acronym.lower())
         pattern = re.compile(
-            rf"\b{word}[{_QUOTES}]?\s+{_CUE_AFTER}|{_CUE_BEFORE}\s+(?:the\s+)?[{_QUOTES}]?{word}\b"
+            rf"\b{word}[{_QUOTES}]?\s+{_CUE_AFTER}"
+            rf"|{_CUE_BEFORE}\s+(?:the\s+)?[{_QUOTES}]?{word}\b{_PHRASE_END}"
         )
         if pattern.search(question.lower()):
             found.add(acronym)

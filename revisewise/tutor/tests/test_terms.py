@@ -123,6 +123,9 @@ def test_it_shows_an_acronym_in_capitals_as_the_learner_named_it(glossary):
         "what do the letters in later mean?",
         "what is the acronym later about",
         "what does 'later' mean in complaints?",
+        "what are the steps of later?",
+        "what are the steps in later when a customer complains?",
+        "what is the later model?",
     ],
 )
 def test_it_recognises_a_known_acronym_typed_in_lower_case_next_to_a_cue(question):
@@ -137,6 +140,12 @@ def test_it_recognises_a_known_acronym_typed_in_lower_case_next_to_a_cue(questio
         "can I come back to escalation later?",
         "later on, how do I keep customers?",
         "what does SMART stand for?",
+        # An ordinary noun after the word is the adjective, whatever the noun.
+        "what are the later steps in the customer journey?",
+        "how do the later steps work when a customer complains?",
+        "what are the later stages of a complaint?",
+        "what are the stages of later life?",
+        "the letters in later years",
     ],
 )
 def test_it_leaves_the_ordinary_word_alone(question):

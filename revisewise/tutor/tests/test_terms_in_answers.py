@@ -187,7 +187,13 @@ def later(corpus):
 
 @pytest.mark.parametrize(
     "question",
-    ["what does later stand for?", "explain the later model", "later framework steps"],
+    [
+        "what does later stand for?",
+        "explain the later model",
+        "later framework steps",
+        "what are the steps of later?",
+        "what is the later model?",
+    ],
 )
 def test_a_lower_case_acronym_with_a_cue_is_answered_from_its_passage(later, question):
     hits = retrieve(question=question, qualification_id=later.service.pk)
@@ -206,7 +212,14 @@ def test_without_the_rule_the_cosine_alone_would_refuse(later):
     assert passage.similarity < RELEVANCE_THRESHOLD
 
 
-@pytest.mark.parametrize("question", ["I'll revise it later", "what happens later in the journey?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'll revise it later",
+        "what happens later in the journey?",
+        "what are the later steps in the customer journey?",
+    ],
+)
 def test_the_ordinary_word_later_does_not_name_the_model(later, question):
     hits = retrieve(question=question, qualification_id=later.service.pk, limit=50)
     passage = next(hit for hit in hits if "'LATER'" in hit.text)
