@@ -4,18 +4,20 @@ The classifier (training.py) was trained on SciEntsBank and Beetle answers compa
 answers. On written items its P(correct) ranks answers well within an item, but its level depends
 on what the answer is compared with and on the item. So for items with marking points the
 "correct" decision is a small logistic model over a few of the engine's own signals (logits of
-P(correct) against different texts of the request), fitted on the two customer-service
-development sets in eval/ and chosen by leave-one-question-out cross-validation (docs/marking.md,
-"Written-item calibration"). Two paths, each with its own model:
+the classifier's probabilities against different texts of the request), fitted on the
+customer-service development sets in eval/ and chosen by cross-validation, leaving out one
+question and one author at a time (docs/marking.md, "Written-item calibration"). Three paths,
+each with its own model:
 
 - ``scheme``: marking points and no reference answer (every written item of the product);
 - ``scheme_no_model_answer``: the same without a model answer to compare with (fitted on the
   same answers, without that signal);
 - ``references``: marking points and reference answers.
 
-The two ``scheme`` paths are fitted on both sets: the first set's items have no reference
-answers, and the second set's answers are also marked with their references left out (points
-and model answer only), so the written-item path learns from 25 questions by two authors.
+The development sets come from three authors. The ``scheme`` paths are fitted on every answer,
+sets with references also marked with their references left out (points, model answer and
+misconceptions only), so the written-item path learns from 44 questions; the ``references``
+path on the two sets with references (18 questions, two authors).
 
 The artefact (artefacts/written_calibration.json) is plain numbers, written by
 ``manage.py calibrate_marker``; applying it needs numpy only.
@@ -35,12 +37,17 @@ import numpy as np
 from revisewise.marking.model import ARTEFACT_DIR, CLASSIFIER_PATH
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 CALIBRATION_PATH = ARTEFACT_DIR / "written_calibration.json"
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
-# The development sets the calibration is fitted on (never the blind set being written).
-DEVELOPMENT_FILES = ("customer_service.jsonl", "customer_service_fresh.jsonl")
+# The development sets the calibration is fitted on, one author each (never a blind set that has
+# not been run: blind3 was run once with 2.1.0 and 2.2.0 and then became development data).
+DEVELOPMENT_FILES = (
+    "customer_service.jsonl",
+    "customer_service_fresh.jsonl",
+    "customer_service_blind3.jsonl",
+)
 PATHS = ("scheme", "scheme_no_model_answer", "references")
 # The development answers each path is fitted on (the second is the first without its signal).
 FITTED_ON_ROWS_OF = {
@@ -54,39 +61,71 @@ FITTED_ON_ROWS_OF = {
 #   p_correct_item  p_correct less half the log of the item's baseline P_item (the item's own
 #                   points marked as answers, floored at 0.25): the per-item level of 2.1.0;
 #   p_model_answer  P(correct) against the model answer alone (p_correct without one);
-#   p_point_min     the lowest P(correct) against one marking point alone.
-#   log_points      the log of the number of marking points (from the request alone).
-SIGNALS = ("p_correct", "p_correct_item", "p_model_answer", "p_point_min", "log_points")
-# Chosen by leave-one-question-out cross-validation over the development sets (docs/marking.md).
+#   p_point_min     the lowest P(correct) against one marking point alone;
+#   log_points      the log of the number of marking points (from the request alone);
+#   mis_agree       over the unit's misconceptions, the highest P(correct) against the
+#                   misconception less P(correct) against its correction (agreeing with a
+#                   misconception more than with its correction);
+#   mis_contradicts the highest P(contradictory) against one misconception (the answer
+#                   contradicts a misconception).
+# The two misconception signals are absent for an item without misconceptions; a model then
+# holds them at their development mean (they add nothing either way).
+SIGNALS = (
+    "p_correct",
+    "p_correct_item",
+    "p_model_answer",
+    "p_point_min",
+    "log_points",
+    "mis_agree",
+    "mis_contradicts",
+)
+# Chosen by cross-validation over the development sets (docs/marking.md): the best by
+# leave-one-author-out (the transfer to a new author's questions), leave-one-question-out close.
 FEATURES: dict[str, tuple[str, ...]] = {
-    "scheme": ("p_correct_item", "p_model_answer", "p_point_min", "log_points"),
-    "scheme_no_model_answer": ("p_correct_item", "p_point_min"),
-    "references": ("p_correct", "p_point_min"),
+    "scheme": ("p_correct_item", "p_model_answer", "p_point_min", "mis_contradicts"),
+    "scheme_no_model_answer": ("p_correct_item", "p_point_min", "mis_contradicts"),
+    "references": ("p_correct", "p_point_min", "p_model_answer", "mis_agree"),
+}
+# The sign each signal's coefficient must have (a test checks the fitted artefact): more
+# P(correct) against the request's texts, or contradicting a misconception, means more likely
+# correct; agreeing with a misconception, less.
+EXPECTED_SIGN = {
+    "p_correct": 1,
+    "p_correct_item": 1,
+    "p_model_answer": 1,
+    "p_point_min": 1,
+    "mis_agree": -1,
+    "mis_contradicts": 1,
 }
 # Candidates compared by `calibrate_marker --cross-validate` (the table in docs/marking.md).
+_SCHEME = ("p_correct_item", "p_model_answer", "p_point_min")
+_REFERENCES = ("p_correct", "p_point_min", "p_model_answer")
 CANDIDATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "scheme": (
-        ("p_correct",),
-        ("p_correct_item",),
-        ("p_model_answer",),
-        ("p_correct", "p_model_answer"),
         ("p_correct_item", "p_model_answer"),
-        ("p_correct_item", "p_model_answer", "p_point_min"),
-        ("p_correct", "p_model_answer", "p_point_min"),
-        ("p_correct_item", "p_model_answer", "log_points"),
-        ("p_correct_item", "p_model_answer", "p_point_min", "log_points"),
+        _SCHEME,
+        (*_SCHEME, "log_points"),
+        (*_SCHEME, "mis_agree"),
+        (*_SCHEME, "mis_contradicts"),
+        (*_SCHEME, "log_points", "mis_contradicts"),
+        (*_SCHEME, "mis_agree", "mis_contradicts"),
     ),
     "scheme_no_model_answer": (
-        ("p_correct",),
         ("p_correct_item",),
         ("p_correct_item", "p_point_min"),
-        ("p_correct_item", "p_point_min", "log_points"),
+        ("p_correct_item", "p_point_min", "mis_agree"),
+        ("p_correct_item", "p_point_min", "mis_contradicts"),
+        ("p_correct_item", "p_point_min", "mis_agree", "mis_contradicts"),
     ),
     "references": (
         ("p_correct",),
-        ("p_point_min",),
         ("p_correct", "p_point_min"),
-        ("p_correct", "p_point_min", "p_model_answer"),
+        _REFERENCES,
+        (*_REFERENCES, "log_points"),
+        (*_REFERENCES, "mis_agree"),
+        (*_REFERENCES, "mis_contradicts"),
+        (*_REFERENCES, "log_points", "mis_agree"),
+        (*_REFERENCES, "mis_agree", "mis_contradicts"),
     ),
 }
 # Regularisation of the logistic models (scikit-learn's default; not tuned).
@@ -114,12 +153,14 @@ class PathModel:
     intercept: float
 
     def probability(self, signals: dict[str, float]) -> float:
-        """Return the model's probability that the answer is correct."""
+        """Return the model's probability that the answer is correct; a signal the request
+        cannot give (the misconception signals of an item without misconceptions) is held at
+        its development mean."""
         z = self.intercept
         for name, mean, scale, coef in zip(
             self.features, self.mean, self.scale, self.coef, strict=True
         ):
-            z += coef * (signals[name] - mean) / scale
+            z += coef * (signals.get(name, mean) - mean) / scale
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -177,6 +218,11 @@ class Row:
     # Which development set (and how it was marked) the row comes from, for the tables.
     source: str = ""
 
+    @property
+    def author(self) -> str:
+        """Return the development set the row comes from (one author each)."""
+        return self.source.split(" ", 1)[0]
+
 
 def fit_path(rows: Sequence[Row], features: tuple[str, ...]) -> PathModel:
     """Fit one path's standardised, class-balanced logistic regression."""
@@ -199,14 +245,24 @@ def fit_path(rows: Sequence[Row], features: tuple[str, ...]) -> PathModel:
 
 def leave_one_question_out(rows: Sequence[Row], features: tuple[str, ...]) -> list[bool]:
     """Return each row's decision by a model fitted without any answer to its question."""
-    # One fit per held-out question, not per row: every answer to a question shares its model.
+    return _leave_one_out(rows, features, lambda row: row.question_id)
+
+
+def leave_one_author_out(rows: Sequence[Row], features: tuple[str, ...]) -> list[bool]:
+    """Return each row's decision by a model fitted without any answer of its author's set:
+    how the decision transfers to another author's questions and answers."""
+    return _leave_one_out(rows, features, lambda row: row.author)
+
+
+def _leave_one_out(
+    rows: Sequence[Row], features: tuple[str, ...], group: Callable[[Row], str]
+) -> list[bool]:
+    # One fit per held-out group, not per row: every answer in a group shares its model.
     models = {
-        question: fit_path([r for r in rows if r.question_id != question], features)
-        for question in dict.fromkeys(r.question_id for r in rows)
+        held_out: fit_path([r for r in rows if group(r) != held_out], features)
+        for held_out in dict.fromkeys(group(r) for r in rows)
     }
-    return [
-        models[row.question_id].probability(row.signals) >= DECISION_PROBABILITY for row in rows
-    ]
+    return [models[group(row)].probability(row.signals) >= DECISION_PROBABILITY for row in rows]
 
 
 def macro_f1_2way(gold: Iterable[bool], predicted: Iterable[bool]) -> float:
@@ -235,7 +291,13 @@ def path_of(*, has_references: bool, has_model_answer: bool) -> str:
     return "scheme" if has_model_answer else "scheme_no_model_answer"
 
 
-def save(calibration: Calibration, *, scores: dict[str, float], n: dict[str, int]) -> None:
+def save(
+    calibration: Calibration,
+    *,
+    scores: dict[str, float],
+    author_scores: dict[str, float],
+    n: dict[str, int],
+) -> None:
     """Write the artefact with what it was fitted on (SHA-256 of the sets and the classifier)."""
     data: dict[str, Any] = {
         "decision_probability": calibration.decision_probability,
@@ -254,6 +316,7 @@ def save(calibration: Calibration, *, scores: dict[str, float], n: dict[str, int
         "n_answers": n,
         "classifier_sha256": _sha256(CLASSIFIER_PATH),
         "leave_one_question_out_macro_f1_2way": scores,
+        "leave_one_author_out_macro_f1_2way": author_scores,
     }
     CALIBRATION_PATH.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 

@@ -31,20 +31,20 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 ENGINE_NAME = "revisewise-feature-marker"
-ENGINE_VERSION = "2.2.0"
+ENGINE_VERSION = "2.3.0"
 MAX_ANSWER_CHARS = adversarial.MAX_ANSWER_CHARS
 MET_THRESHOLD = 0.6
 PARTLY_THRESHOLD = 0.45
 MISCONCEPTION_THRESHOLD = 0.68
 # Items with marking points (written items): since 2.2.0 the "correct" decision is a small
 # logistic model per path (calibration.py, artefacts/written_calibration.json) over logits of
-# P(correct) against the request's texts: for items with points alone, P(correct) against the
-# points scaled by the item's baseline P_item (the mean P(correct) of its own points, each marked
-# as if it were the answer) and P(correct) against the model answer; for items with reference
-# answers too, P(correct) against the references and the lowest P(correct) against one point.
-# Fitted on both customer-service development sets, chosen by leave-one-question-out
-# cross-validation (docs/marking.md, "Written-item calibration"). The points' verdicts are shown
-# as evidence; they do not veto a correct label.
+# P(correct) against the request's texts: the points (scaled by the item's baseline P_item, the
+# mean P(correct) of its own points, each marked as if it were the answer, for items with points
+# alone), the references, the model answer and each point alone; since 2.3.0 also the answer
+# against each of the unit's misconceptions and its correction. Fitted on three authors'
+# customer-service development sets, chosen by cross-validation by question and by author
+# (docs/marking.md, "Written-item calibration"). The points' verdicts are shown as evidence;
+# they do not veto a correct label.
 # The baseline counts at least this much (a guard, not chosen on data: the development items'
 # baselines were 0.41 to 0.99).
 SCHEME_BASELINE_FLOOR = 0.25
@@ -96,7 +96,6 @@ class MarkingEngine:
         classifier: Any = None,
         manifest: dict[str, Any] | None = None,
         calibration: Calibration | None = None,
-        all_signals: bool = False,
     ) -> None:
         if classifier is None:
             classifier, manifest = load_classifier()
@@ -104,8 +103,6 @@ class MarkingEngine:
         self.classifier = classifier
         self.manifest = manifest or {}
         self.calibration = calibration or load_calibration()
-        # Compute every signal, not just those the decision uses (to fit a new calibration).
-        self.all_signals = all_signals
         self.correct_threshold = float(self.manifest.get("correct_threshold", 0.5))
         names = self.manifest.get("features") or list(features.FEATURE_NAMES)
         self._columns = [features.ALL_FEATURES.index(n) for n in names]
@@ -168,7 +165,7 @@ class MarkingEngine:
             rows += [r[self._columns] for r in each]
         all_probabilities = self._probabilities_rows(np.stack(rows))
         probabilities = all_probabilities[0]
-        p_others = dict(zip(others, (p["correct"] for p in all_probabilities[1:]), strict=True))
+        p_others = dict(zip(others, all_probabilities[1:], strict=True))
         spans = _Spans.build(capped, a_enc, {text: item.vector for text, item in encoded.items()})
         windows = _Spans.build(_idea_spans(answer, capped), a_enc, spans.vectors)
         verdicts = tuple(self._verdict(p, spans, windows, demoted) for p in points)
@@ -177,6 +174,8 @@ class MarkingEngine:
         shown = self._misconceptions(request, spans)
         signals: dict[str, float] = {}
         written_correct: bool | None = None
+        # The P(correct) the score starts from: for a written item, the calibrated decision's.
+        p_score = probabilities["correct"]
         if points:
             scheme_only = not request.reference_answers
             baseline = self.item_baseline(request) if scheme_only else 1.0
@@ -186,9 +185,10 @@ class MarkingEngine:
             )
             p_written = self.calibration.probability(path, signals)
             written_correct = p_written >= self.calibration.decision_probability
+            p_score = p_written
             signals = {**signals, "path_scheme": float(scheme_only), "p_written": p_written}
         label = self._label(probabilities, verdicts, shown, written_correct=written_correct)
-        score = self._score(probabilities, verdicts, label)
+        score = self._score(p_score, verdicts, label)
         # A point's ideas are judged one by one, so a list of the ideas' words is a bare list too.
         ideas = tuple(idea for point in points for idea in t.point_ideas(point))
         if adversarial.is_bare_list(answer, points) or (
@@ -243,38 +243,57 @@ class MarkingEngine:
         return len(dict.fromkeys(t for t in texts if t))
 
     def _signal_texts(self, request: MarkingRequest) -> list[str]:
-        """Return the texts an answer to a written item is also compared with alone: each point,
-        and the model answer for an item with points alone (or always, with `all_signals`)."""
+        """Return the texts an answer to a written item is also compared with alone: the model
+        answer, each point, and each of the unit's misconceptions and its correction."""
         if not request.marking_points:
             return []
-        scheme_only = not request.reference_answers
         texts: list[str] = []
-        if request.model_answer and (scheme_only or self.all_signals):
+        if request.model_answer:
             texts.append(request.model_answer)
         texts.extend(request.marking_points)
+        for item in request.misconceptions:
+            texts.extend((item.statement, item.correction))
         return list(dict.fromkeys(texts))
 
     def _signals(
         self,
         request: MarkingRequest,
         probabilities: dict[str, float],
-        p_others: dict[str, float],
+        p_others: dict[str, dict[str, float]],
         baseline: float,
     ) -> dict[str, float]:
         """Return the written-item decision's inputs (calibration.SIGNALS), all logits; a signal
-        whose texts were not compared falls back to P(correct) against the references."""
+        whose texts were not compared falls back to P(correct) against the references, and the
+        misconception signals are left out for an item without misconceptions (the calibration
+        then holds them at their development mean)."""
         p_correct = logit(probabilities["correct"])
         model_answer = request.model_answer
-        p_points = [logit(p_others[p]) for p in request.marking_points if p in p_others]
-        return {
+        p_points = [logit(p_others[p]["correct"]) for p in request.marking_points if p in p_others]
+        signals = {
             "p_correct": p_correct,
             "p_correct_item": p_correct - 0.5 * float(np.log(max(SCHEME_BASELINE_FLOOR, baseline))),
-            "p_model_answer": logit(p_others[model_answer])
+            "p_model_answer": logit(p_others[model_answer]["correct"])
             if model_answer and model_answer in p_others
             else p_correct,
             "p_point_min": min(p_points) if p_points else p_correct,
             "log_points": float(np.log(len(request.marking_points))),
         }
+        pairs = [
+            (p_others[m.statement], p_others[m.correction])
+            for m in request.misconceptions
+            if m.statement in p_others and m.correction in p_others
+        ]
+        if pairs:
+            # Agreeing with a misconception more than with its correction is a sign of a wrong
+            # answer; contradicting a misconception, a sign of a right one.
+            signals["mis_agree"] = max(
+                logit(statement["correct"]) - logit(correction["correct"])
+                for statement, correction in pairs
+            )
+            signals["mis_contradicts"] = max(
+                logit(statement["contradictory"]) for statement, _ in pairs
+            )
+        return signals
 
     def item_baseline(self, request: MarkingRequest) -> float:
         """Return the item's baseline P(correct): its own marking points, each marked as if it
@@ -345,10 +364,11 @@ class MarkingEngine:
             return "partially_correct"
         return label
 
-    def _score(
-        self, probabilities: dict[str, float], verdicts: tuple[PointVerdict, ...], label: Label
-    ) -> float:
-        score = probabilities["correct"]
+    def _score(self, p_correct: float, verdicts: tuple[PointVerdict, ...], label: Label) -> float:
+        """Return the share of the marks: P(correct) (the calibrated one for a written item)
+        averaged with the points' coverage, capped for a contradiction, floored for a correct
+        answer."""
+        score = p_correct
         if verdicts:
             score = 0.5 * score + 0.5 * _coverage(verdicts)
         if label == "contradictory":

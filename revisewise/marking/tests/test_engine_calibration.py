@@ -16,6 +16,7 @@ from revisewise.marking.calibration import (
     CALIBRATION_PATH,
     DEVELOPMENT_FILES,
     EVAL_DIR,
+    EXPECTED_SIGN,
     FEATURES,
     PATHS,
     Calibration,
@@ -56,6 +57,14 @@ def test_a_path_model_is_a_standardised_logistic_regression():
     )
 
 
+def test_a_signal_the_request_cannot_give_is_held_at_its_development_mean():
+    model = PathModel(
+        features=("a", "b"), mean=(1.0, -1.0), scale=(2.0, 0.5), coef=(1.5, -0.5), intercept=0.25
+    )
+    assert model.probability({"a": 3.0}) == pytest.approx(model.probability({"a": 3.0, "b": -1.0}))
+    assert model.probability({"a": 3.0}) != pytest.approx(model.probability({"a": 3.0, "b": 0.0}))
+
+
 def test_the_fitted_numbers_reproduce_scikit_learns_probabilities():
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
@@ -94,11 +103,12 @@ def test_the_committed_artefact_was_fitted_on_the_committed_sets_and_classifier(
     assert set(loaded.models) == set(PATHS)
     for path in PATHS:
         assert loaded.models[path].features == FEATURES[path]
-        # More P(correct), against whatever text, means more likely correct, on every path.
+        # More P(correct), against whatever text, or contradicting a misconception, means more
+        # likely correct on every path; agreeing with a misconception, less.
         model = loaded.models[path]
         for name, coef in zip(model.features, model.coef, strict=True):
-            if name.startswith("p_"):
-                assert coef > 0, (path, name)
+            if name in EXPECTED_SIGN:
+                assert coef * EXPECTED_SIGN[name] > 0, (path, name)
 
 
 def test_a_written_item_records_the_signals_and_follows_the_calibration(engine, unit_request):
@@ -125,6 +135,36 @@ def test_a_written_item_records_the_signals_and_follows_the_calibration(engine, 
     signals = engine.mark(with_refs).signals
     assert signals["path_scheme"] == 0.0
     assert signals["p_point_min"] != signals["p_correct"]
+    assert signals["p_model_answer"] != signals["p_correct"]
+    assert signals["p_written"] == pytest.approx(
+        engine.calibration.probability("references", signals), abs=1e-3
+    )
+
+
+def test_the_answer_is_compared_with_each_misconception_and_its_correction(engine, unit_request):
+    request = dataclasses.replace(unit_request, reference_answers=())
+    [item] = request.misconceptions
+    agrees = engine.mark(
+        dataclasses.replace(
+            request, answer="You should argue with the customer to prove we were right."
+        )
+    ).signals
+    corrects = engine.mark(
+        dataclasses.replace(request, answer="Stay calm and courteous, the aim is to resolve it.")
+    ).signals
+    # The answer that repeats the misconception agrees with it more than with its correction.
+    assert agrees["mis_agree"] > 0 > corrects["mis_agree"]
+    assert set(calibration.SIGNALS) <= set(agrees)
+
+    without = engine.mark(
+        dataclasses.replace(request, misconceptions=(), answer="Stay calm and resolve it.")
+    ).signals
+    assert "mis_agree" not in without
+    assert "mis_contradicts" not in without
+    assert without["p_written"] == pytest.approx(
+        engine.calibration.probability("scheme", without), abs=1e-3
+    )
+    assert item.statement in engine.item_texts(request)
 
 
 def test_the_decision_turns_on_the_calibration_alone(engine, unit_request):
@@ -246,8 +286,10 @@ def test_items_with_reference_answers_compute_no_baseline(engine):
 
 
 def test_calibrate_marker_reproduces_the_committed_artefact(tmp_path, monkeypatch):
-    # Refits from the committed development sets (marks all 279 answers, about a minute) into a
-    # temporary file and checks the numbers equal the committed artefact's.
+    # Refits from the committed development sets (marks all 638 rows, a few minutes) into a
+    # temporary file and checks the numbers equal the committed artefact's: to four significant
+    # figures, since a text encoded in another batch (or read from the encoding cache) differs in
+    # the seventh.
     target = tmp_path / "written_calibration.json"
     monkeypatch.setattr(calibration, "CALIBRATION_PATH", target)
     call_command("calibrate_marker", stdout=io.StringIO())
@@ -255,11 +297,11 @@ def test_calibrate_marker_reproduces_the_committed_artefact(tmp_path, monkeypatc
     committed = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
     for path in PATHS:
         for key in ("mean", "scale", "coef"):
-            assert fresh["models"][path][key] == pytest.approx(committed["models"][path][key])
+            assert fresh["models"][path][key] == pytest.approx(
+                committed["models"][path][key], rel=1e-4
+            )
         assert fresh["models"][path]["intercept"] == pytest.approx(
-            committed["models"][path]["intercept"]
+            committed["models"][path]["intercept"], rel=1e-4
         )
-    assert (
-        fresh["leave_one_question_out_macro_f1_2way"]
-        == (committed["leave_one_question_out_macro_f1_2way"])
-    )
+    for key in ("leave_one_question_out_macro_f1_2way", "leave_one_author_out_macro_f1_2way"):
+        assert fresh[key] == committed[key]

@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 
+from revisewise.marking.engine import VERDICT_CREDIT
 from revisewise.marking.types import MarkingRequest, PointVerdict
 
 QUESTION = (
@@ -103,7 +104,6 @@ def test_a_written_item_follows_the_calibrated_decision_and_the_points_do_not_ve
 
 
 def test_a_correct_answer_never_reads_as_a_fail(engine):
-    probabilities = {"correct": 0.24, "incorrect": 0.76, "contradictory": 0.0}
     verdicts = (
         PointVerdict("Point", "partly_met", None, 0.0),
         PointVerdict("Two", "not_met", None, 0.0),
@@ -111,5 +111,24 @@ def test_a_correct_answer_never_reads_as_a_fail(engine):
     raw = 0.5 * 0.24 + 0.5 * 0.25
 
     assert raw < 0.5
-    assert engine._score(probabilities, verdicts, "correct") == 0.5
-    assert engine._score(probabilities, verdicts, "partially_correct") == pytest.approx(raw)
+    assert engine._score(0.24, verdicts, "correct") == 0.5
+    assert engine._score(0.24, verdicts, "partially_correct") == pytest.approx(raw)
+
+
+def test_a_written_items_score_starts_from_the_calibrated_probability(engine, unit_request):
+    # One point covered and the answer correct read as "Correct: 67%" when the score started
+    # from the classifier's raw P(correct) against the points; it now starts from the decision's.
+    request = dataclasses.replace(
+        unit_request,
+        reference_answers=(),
+        answer="I would listen, say sorry, find out why it was late and agree a fix.",
+    )
+    result = engine.mark(request)
+    coverage = sum(VERDICT_CREDIT[v.verdict] for v in result.point_verdicts) / len(
+        result.point_verdicts
+    )
+    expected = 0.5 * result.signals["p_written"] + 0.5 * coverage
+    if result.label == "correct":
+        expected = max(expected, 0.5)
+    assert result.score == pytest.approx(expected, abs=1e-3)
+    assert result.signals["p_written"] != pytest.approx(result.probabilities["correct"], abs=1e-3)

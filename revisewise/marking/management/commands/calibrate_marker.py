@@ -27,35 +27,37 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         rows = development_rows()
         if options["cross_validate"]:
-            self.stdout.write("leave-one-question-out 2-way macro-F1, per path:")
+            self.stdout.write(
+                "2-way macro-F1 per path: leave-one-question-out, then leave-one-author-out "
+                "[each set's rows]:"
+            )
             for path in PATHS:
                 path_rows = calibration.rows_of(rows, path)
-                gold = [r.correct for r in path_rows]
                 for features in CANDIDATES[path]:
-                    decided = calibration.leave_one_question_out(path_rows, features)
-                    score = calibration.macro_f1_2way(gold, decided)
-                    by_source = _by_source(path_rows, decided)
+                    by_question, by_author = _cross_validate(path_rows, features)
                     chosen = " (shipped)" if features == FEATURES[path] else ""
-                    names = " + ".join(features)
-                    parts = "  ".join(f"{k} {v:.3f}" for k, v in by_source.items())
-                    self.stdout.write(f"{path:>22} {names:<62} {score:.3f}  [{parts}]{chosen}")
+                    self.stdout.write(
+                        f"{path:>22} {' + '.join(features):<62} "
+                        f"{by_question['all']:.3f} {by_author['all']:.3f}  "
+                        f"[{_sets(by_question)}] [{_sets(by_author)}]{chosen}"
+                    )
             return
         scores: dict[str, float] = {}
+        author_scores: dict[str, float] = {}
         n: dict[str, int] = {}
         for path in PATHS:
             path_rows = calibration.rows_of(rows, path)
-            decided = calibration.leave_one_question_out(path_rows, FEATURES[path])
-            scores[path] = round(
-                calibration.macro_f1_2way([r.correct for r in path_rows], decided), 4
-            )
-            for source, score in _by_source(path_rows, decided).items():
-                scores[f"{path}: {source}"] = round(score, 4)
+            by_question, by_author = _cross_validate(path_rows, FEATURES[path])
+            for name, value in by_question.items():
+                scores[path if name == "all" else f"{path}: {name}"] = round(value, 4)
+            for name, value in by_author.items():
+                author_scores[path if name == "all" else f"{path}: {name}"] = round(value, 4)
             n[path] = len(path_rows)
-        calibration.save(calibration.fit(rows), scores=scores, n=n)
+        calibration.save(calibration.fit(rows), scores=scores, author_scores=author_scores, n=n)
         self.stdout.write(
             f"Fitted the written-item decision on {len(rows)} answers "
-            f"(leave-one-question-out 2-way macro-F1: {scores}); wrote "
-            "revisewise/marking/artefacts/written_calibration.json."
+            f"(2-way macro-F1 leave-one-question-out: {scores}; leave-one-author-out: "
+            f"{author_scores}); wrote revisewise/marking/artefacts/written_calibration.json."
         )
 
 
@@ -68,7 +70,7 @@ def development_rows() -> list[Row]:
     from revisewise.marking.training import read_jsonl
 
     # The signals do not depend on the calibration, so the artefact is not needed to refit it.
-    engine = MarkingEngine(calibration=calibration.neutral(), all_signals=True)
+    engine = MarkingEngine(calibration=calibration.neutral())
     rows: list[Row] = []
     for name in calibration.DEVELOPMENT_FILES:
         for example in read_jsonl(EVAL_DIR / name):
@@ -94,10 +96,24 @@ def development_rows() -> list[Row]:
     return rows
 
 
-def _by_source(rows: list[Row], decided: list[bool]) -> dict[str, float]:
-    """Return the 2-way macro-F1 of the decisions on each development set's rows."""
-    out = {}
+def _cross_validate(
+    rows: list[Row], features: tuple[str, ...]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Return the 2-way macro-F1 of the decisions left out by question and by author, on all the
+    rows ("all") and on each development set's rows."""
+    return (
+        _scores(rows, calibration.leave_one_question_out(rows, features)),
+        _scores(rows, calibration.leave_one_author_out(rows, features)),
+    )
+
+
+def _scores(rows: list[Row], decided: list[bool]) -> dict[str, float]:
+    out = {"all": calibration.macro_f1_2way([r.correct for r in rows], decided)}
     for source in dict.fromkeys(r.source for r in rows):
         pairs = [(r.correct, d) for r, d in zip(rows, decided, strict=True) if r.source == source]
         out[source] = calibration.macro_f1_2way([g for g, _ in pairs], [d for _, d in pairs])
     return out
+
+
+def _sets(scores: dict[str, float]) -> str:
+    return "  ".join(f"{k} {v:.3f}" for k, v in scores.items() if k != "all")
