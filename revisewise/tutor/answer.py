@@ -151,28 +151,38 @@ class OfflineComposer:
             and (h.similarity >= RELATIVE_CUTOFF * best or h.names_asked_term)
         ]
         chosen = [*spelling, *others][:MAX_PARTS]
+        # A sentence of the notes that says which compared term is better answers first.
+        ranking = comparison.ranking if comparison is not None else None
+        if ranking is not None:
+            chosen = [ranking, *(h for h in chosen if h.passage_id != ranking.passage_id)]
         citations = citations_for_hits(chosen)
         parts = tuple(
-            AnswerPart(text=best_sentences(question, hit.text), citation=citations[hit.passage_id])
+            AnswerPart(
+                text=_ranking_quote(comparison, hit) or best_sentences(question, hit.text),
+                citation=citations[hit.passage_id],
+            )
             for hit in chosen
         )
-        notes = (undefined_note(comparison),) if comparison is not None else ()
         return Answer(
             question=question,
             mode=self.name,
             parts=parts,
             practice=_practice(chosen),
-            notes=(*notes, *version_notes(chosen, citations)),
+            notes=(*comparison_notes(comparison), *version_notes(chosen, citations)),
         )
 
     def _definitions(self, question: str, comparison: Comparison) -> Answer:
         """Each compared term's definition, quoted whole and cited, under a lead-in."""
         terms = (comparison.first, comparison.second)
         hits = [term.definition for term in terms if term.definition is not None]
+        quotes = [term.quote for term in terms]
+        if comparison.ranking is not None:
+            hits.append(comparison.ranking)
+            quotes.append(comparison.ranking_quote)
         citations = citations_for_hits(hits)
         parts: list[AnswerPart] = []
-        for term, hit in zip(terms, hits, strict=True):
-            part = AnswerPart(text=term.quote, citation=citations[hit.passage_id])
+        for quote, hit in zip(quotes, hits, strict=True):
+            part = AnswerPart(text=quote, citation=citations[hit.passage_id])
             if part not in parts:
                 parts.append(part)
         values = {"first": comparison.first.term, "second": comparison.second.term}
@@ -187,8 +197,28 @@ class OfflineComposer:
             parts=tuple(parts),
             practice=_practice(hits),
             lead=lead,
-            notes=tuple(version_notes(hits, citations)),
+            notes=(*comparison_notes(comparison), *version_notes(hits, citations)),
         )
+
+
+def _ranking_quote(comparison: Comparison | None, hit: Hit) -> str:
+    if comparison is None or comparison.ranking is None:
+        return ""
+    return comparison.ranking_quote if hit.passage_id == comparison.ranking.passage_id else ""
+
+
+def comparison_notes(comparison: Comparison | None) -> tuple[str, ...]:
+    """Say what the notes leave out of a comparison: a term they do not define and, when the
+    learner asks which is better, that they do not say (unless a passage ranks the two)."""
+    if comparison is None:
+        return ()
+    notes = [undefined_note(comparison)] if comparison.undefined else []
+    if comparison.is_choice and comparison.ranking is None:
+        notes.append(
+            _("Your course notes do not say which of %(first)s and %(second)s is better.")
+            % {"first": comparison.first.term, "second": comparison.second.term}
+        )
+    return tuple(notes)
 
 
 def undefined_note(comparison: Comparison) -> str:

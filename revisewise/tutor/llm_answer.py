@@ -32,7 +32,7 @@ from revisewise.tutor.answer import (
     Answer,
     AnswerPart,
     citations_for_hits,
-    undefined_note,
+    comparison_notes,
     version_notes,
 )
 from revisewise.tutor.followup import Turn, turn_text
@@ -114,7 +114,7 @@ class LlmComposer:
         parts = self._parts(checked, relevant)
         by_label = {f"S{number}": hit for number, hit in enumerate(relevant, start=1)}
         cited = _unique([by_label[point.citations[0].source] for point in checked.points])
-        notes = (undefined_note(comparison),) if comparison and not comparison.is_defined else ()
+        notes = comparison_notes(comparison)
         return Answer(
             question=question,
             mode=LLM,
@@ -174,7 +174,8 @@ def _definitions(comparison: Comparison | None) -> list[Hit]:
     if comparison is None:
         return []
     terms = (comparison.first, comparison.second)
-    return [term.definition for term in terms if term.definition is not None]
+    found = [term.definition for term in terms if term.definition is not None]
+    return [*found, comparison.ranking] if comparison.ranking is not None else found
 
 
 def _unique(hits: Sequence[Hit]) -> list[Hit]:

@@ -26,11 +26,13 @@ from revisewise.tutor.lexical import BM25, Analyser, learn_acronyms
 from revisewise.tutor.models import Passage
 from revisewise.tutor.passages import SECTION_DESCRIPTIONS, SYNOPSIS, index_text
 from revisewise.tutor.terms import (
+    ComparedTerms,
     Definition,
     Glossary,
     acronyms_named_in_lower_case,
     compared_terms,
     letter_expansions,
+    ranking_sentence,
 )
 
 if TYPE_CHECKING:
@@ -120,6 +122,11 @@ class ComparedTerm:
 class Comparison:
     first: ComparedTerm
     second: ComparedTerm
+    # The question asks which is better ("which is better, CSAT or NPS?"); `ranking` is a passage
+    # of the learner's qualification that says so in one sentence (`ranking_quote`), if any.
+    is_choice: bool = False
+    ranking: Hit | None = None
+    ranking_quote: str = ""
 
     @property
     def is_defined(self) -> bool:
@@ -268,7 +275,23 @@ class Index:
             )
             for term, definition in zip((pair.first, pair.second), chosen, strict=True)
         )
-        return Comparison(first, second)
+        if not pair.is_choice:
+            return Comparison(first, second)
+        ranking, quote = self._ranking(pair, qualification_id=qualification_id)
+        return Comparison(first, second, is_choice=True, ranking=ranking, ranking_quote=quote)
+
+    def _ranking(
+        self, pair: ComparedTerms, *, qualification_id: int | None
+    ) -> tuple[Hit | None, str]:
+        """Find the first passage of the qualification that says which of two terms is better."""
+        names = [self.glossary.keys_for(pair.first), self.glossary.keys_for(pair.second)]
+        for position, row in enumerate(self.rows):
+            if qualification_id is not None and row.qualification_id != qualification_id:
+                continue
+            quote = ranking_sentence(row.text, names)
+            if quote:
+                return self._hit(position), quote
+        return None, ""
 
     def _hit(self, position: int) -> Hit:
         """A passage found by name rather than by search: no scores of its own."""

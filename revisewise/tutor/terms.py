@@ -2,7 +2,8 @@
 
 Plain Python, no ORM: it takes passage texts and answers three questions the tutor asks.
 - Which two terms does a comparison question compare ("what is the difference between CSAT and
-  NPS?", "SLA vs KPI", "how is X different from Y"), and where does the content define each?
+  NPS?", "SLA vs KPI", "how is X different from Y", "which is better, CSAT or NPS?"), does it ask
+  which one is better, and where does the content define each (or rank them)?
   A definition is a Key Concepts or Key Terminology item written "Name: explanation", or the
   sentence that spells out an acronym-model's letters ("the 'LATER' model (Listen, Apologise,
   Thank, Explain, Resolve)"). An acronym and its expansion ("Net Promoter Score (NPS)"), plural
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from revisewise.tutor.lexical import acronym_expansions, stem
 
@@ -77,6 +78,51 @@ _COMPARISONS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
         True,
     ),
     (re.compile(r"(?P<span>.+)", re.I), r"\s+compared\s+(?:to|with)\s+", True),
+    # Choices between two terms. They need a term the content knows, because the same words
+    # choose between actions too ("is it better to email or phone an angry customer?"), which
+    # are ordinary questions: there is no definition of "email" to quote.
+    (re.compile(r"\bwhich\b[^,:;]*[,:;]\s*(?P<span>.+)", re.I), r"\s+or\s+", True),
+    (
+        re.compile(
+            r"\bwhich\s+(?:one\s+)?(?:is|'s|would\s+be)\s+(?:better|best|worse|preferable|"
+            r"more\s+\w+|less\s+\w+)\s+(?P<span>.+)",
+            re.I,
+        ),
+        r"\s+or\s+",
+        True,
+    ),
+    (re.compile(r"^(?P<span>.+?)\s*[,:;]?\s+which\b", re.I), r"\s+or\s+", True),
+    (
+        re.compile(
+            r"\b(?:(?:should|do|would|could|can|must)\s+(?:i|we|you)|is\s+it\s+(?:better|best)\s+to)"
+            r"\s+(?:use|choose|pick|prefer|go\s+with|track|measure\s+with)\s+(?P<span>.+)",
+            re.I,
+        ),
+        r"\s+or\s+",
+        True,
+    ),
+    (
+        re.compile(r"(?P<span>.+)", re.I),
+        r"\s+(?:better|worse|more\s+\w+|less\s+\w+|preferable)\s+(?:than|to)\s+",
+        True,
+    ),
+)
+# A comparison that asks which term is better or which to use, rather than how they differ.
+_CHOICE = re.compile(
+    r"\b(?:better|worse|best|worst|preferable|prefer(?:red)?|superior|inferior|"
+    r"more\s+(?:useful|effective|important|reliable|accurate)|"
+    r"which\s+(?:one\s+)?(?:should|would|do|to)|should\s+(?:i|we)\s+(?:use|choose|pick))\b",
+    re.I,
+)
+# A sentence that ranks two terms it names: "NPS is a better guide to loyalty than CSAT".
+_RANKING = re.compile(
+    r"\b(?:better|worse|best|worst|preferable|prefer(?:red)?|superior|inferior|rather\s+than|"
+    r"instead\s+of|(?:more|less)\s+\w+\s+than)\b",
+    re.I,
+)
+# A pronoun is not a term ("is it better than LATER?").
+_PRONOUNS = frozenset(
+    {"it", "this", "that", "they", "them", "these", "those", "one", "something", "anything"}
 )
 # An unknown "term" longer than this is a clause, not a term: the question is read as usual.
 MAX_UNKNOWN_WORDS = 4
@@ -255,6 +301,8 @@ class Glossary:
 class ComparedTerms:
     first: str
     second: str
+    # The question asks which is better or which to use, not only how they differ.
+    is_choice: bool = False
 
 
 def compared_terms(question: str, glossary: Glossary) -> ComparedTerms | None:
@@ -265,8 +313,24 @@ def compared_terms(question: str, glossary: Glossary) -> ComparedTerms | None:
             continue
         pair = _split_pair(match["span"], joiner, glossary, needs_known=needs_known)
         if pair:
-            return pair
+            return replace(pair, is_choice=bool(_CHOICE.search(question)))
     return None
+
+
+def ranking_sentence(text: str, names: Sequence[set[str]]) -> str:
+    """Return the first sentence of the text that names every term and ranks them, or "".
+
+    `names` holds each term's keys (`Glossary.keys_for`): "NPS is a better guide to loyalty than
+    Customer Satisfaction Score" names NPS and CSAT and ranks them; a list that names both
+    ("KPIs such as CSAT and NPS") does not.
+    """
+    for sentence in split_sentences(text):
+        if not _RANKING.search(sentence):
+            continue
+        words = f" {term_key(sentence)} "
+        if all(any(f" {key} " in words for key in keys) for keys in names):
+            return sentence
+    return ""
 
 
 def _split_pair(
@@ -280,11 +344,12 @@ def _split_pair(
         if not left or not right:
             continue
         known = [glossary.knows(left), glossary.knows(right)]
-        too_long = any(
-            not is_known and len(term.split()) > MAX_UNKNOWN_WORDS
+        is_not_a_term = any(
+            not is_known
+            and (len(term.split()) > MAX_UNKNOWN_WORDS or term.lower().strip("'") in _PRONOUNS)
             for term, is_known in zip((left, right), known, strict=True)
         )
-        if too_long or (needs_known and not any(known)):
+        if is_not_a_term or (needs_known and not any(known)):
             continue
         candidates.append((-sum(known), found.start(), ComparedTerms(left, right)))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None

@@ -11,6 +11,7 @@ from revisewise.tutor.terms import (
     compared_terms,
     conflicting_versions,
     letter_expansions,
+    ranking_sentence,
     term_key,
 )
 
@@ -93,6 +94,54 @@ def test_it_reads_the_two_terms_a_comparison_compares(glossary, question, terms)
 
 
 @pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("which is better, CSAT or NPS?", ("CSAT", "NPS")),
+        ("CSAT or NPS, which should I use?", ("CSAT", "NPS")),
+        ("CSAT or NPS: which one do I use for loyalty?", ("CSAT", "NPS")),
+        ("which is better csat or nps", ("csat", "nps")),
+        ("which one is more useful, the LATER model or team leadership?", None),
+        ("which should I use for complaints, the later model or team leadership?", None),
+        ("is an SLA better than a KPI?", ("an SLA", "a KPI")),
+        ("is CSAT more useful than NPS for a small business?", ("CSAT", "NPS")),
+        ("should I use CSAT or NPS?", ("CSAT", "NPS")),
+        ("is it better to use CSAT or net promoter score?", ("CSAT", "net promoter score")),
+        ("CSAT vs NPS, which is better?", ("CSAT", "NPS")),
+        # A choice with one term the notes do not know is still a comparison: the note says so.
+        ("which is better, CSAT or FCR?", ("CSAT", "FCR")),
+    ],
+)
+def test_it_reads_a_question_asking_which_term_is_better_as_a_choice(glossary, question, terms):
+    found = compared_terms(question, glossary)
+    assert found is not None
+    assert found.is_choice
+    if terms is None:
+        assert glossary.knows(found.first)
+        assert glossary.knows(found.second)
+    else:
+        assert (found.first, found.second) == terms
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("CSAT compared with NPS", ("CSAT", "NPS")),
+        ("team leadership compared to service level agreements", None),
+        ("how does CSAT differ from NPS?", ("CSAT", "NPS")),
+        ("how does the LATER model differ from an SLA?", ("the LATER model", "an SLA")),
+        ("CSAT vs NPS, which is which?", ("CSAT", "NPS")),
+        ("what's the difference between CSAT and NPS?", ("CSAT", "NPS")),
+    ],
+)
+def test_a_question_about_how_terms_differ_is_not_a_choice(glossary, question, terms):
+    found = compared_terms(question, glossary)
+    assert found is not None
+    assert not found.is_choice
+    if terms is not None:
+        assert (found.first, found.second) == terms
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "what is CSAT?",
@@ -100,10 +149,31 @@ def test_it_reads_the_two_terms_a_comparison_compares(glossary, question, terms)
         "what happens later in the journey?",
         "how is my grade compared to other learners?",
         "what's the difference between doing my homework at night and revising at the weekend?",
+        # Choices between actions or things the notes do not name are ordinary questions: there
+        # is no definition to quote, so the question is answered from the passages as usual.
+        "is it better to email or phone an angry customer?",
+        "which is better, tea or coffee?",
+        "which is better for keeping customers, loyalty programmes or proactive service?",
+        "should I escalate or resolve it myself?",
+        "is it better than LATER?",
+        # "or" without a choice: a list, not a comparison.
+        "which KPIs or metrics does the unit cover?",
+        "do I mention CSAT or FCR in my answer?",
     ],
 )
 def test_a_question_that_compares_nothing_is_not_a_comparison(glossary, question):
     assert compared_terms(question, glossary) is None
+
+
+def test_it_finds_a_sentence_that_ranks_two_terms_but_not_one_that_lists_them(glossary):
+    csat, nps = glossary.keys_for("CSAT"), glossary.keys_for("NPS")
+    ranks = "Both are surveys. Net Promoter Score is a better guide to loyalty than CSAT. Use both."
+    assert ranking_sentence(ranks, [csat, nps]) == (
+        "Net Promoter Score is a better guide to loyalty than CSAT."
+    )
+    assert ranking_sentence("Use NPS rather than CSAT for loyalty.", [nps, csat]) != ""
+    assert ranking_sentence(PASSAGES[0][1], [csat, nps]) == ""  # names both, ranks neither
+    assert ranking_sentence("CSAT is better than nothing.", [csat, nps]) == ""  # one term only
 
 
 def test_it_shows_an_acronym_in_capitals_as_the_learner_named_it(glossary):

@@ -136,6 +136,62 @@ def test_a_question_that_is_not_a_comparison_gets_no_lead_in_or_notes(defined):
     assert answer.is_answered
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("which is better, CSAT or NPS?", "CSAT and NPS"),
+        ("CSAT or NPS, which should I use?", "CSAT and NPS"),
+        # The terms as the learner named them, as in the lead-in.
+        ("is csat better than net promoter score?", "CSAT and net promoter score"),
+    ],
+)
+def test_a_question_asking_which_is_better_gets_the_definitions_and_no_verdict(
+    defined, question, named
+):
+    answer = tutor_answer(question=question, qualification=defined.service)
+
+    assert answer.lead == f"{named}, as your unit defines them:"
+    assert [part.text for part in answer.parts] == [CSAT, NPS]
+    assert answer.notes == (f"Your course notes do not say which of {named} is better.",)
+
+
+def test_a_passage_that_ranks_the_two_terms_is_quoted_instead_of_the_note(defined):
+    ranks = "NPS is a better guide to loyalty than CSAT, which measures one interaction."
+    ContentItemFactory(unit=defined.performance, kind=ItemKind.TIP, name="", text=ranks)
+    tutor_index_refresh()
+
+    answer = tutor_answer(question="which is better, CSAT or NPS?", qualification=defined.service)
+
+    assert [part.text for part in answer.parts] == [CSAT, NPS, ranks]
+    assert answer.parts[2].citation.label == "Customer service performance: Assessment Guidance"
+    assert answer.notes == ()
+
+
+def test_a_choice_between_undefined_terms_says_both_what_is_missing_and_no_ranking(corpus):
+    answer = tutor_answer(question="CSAT or NPS, which is best?", qualification=corpus.service)
+    assert answer.lead == ""
+    assert answer.is_answered
+    assert answer.notes == (
+        "Your course notes do not define CSAT; they give only what it stands for: "
+        "“Customer Satisfaction Score”. Your course notes do not define NPS; they give only what "
+        "it stands for: “Net Promoter Score”.",
+        "Your course notes do not say which of CSAT and NPS is better.",
+    )
+
+
+def test_a_choice_between_actions_is_answered_as_an_ordinary_question(defined):
+    question = "is it better to email or phone an angry customer?"
+
+    answer = tutor_answer(question=question, qualification=defined.service)
+    plain = OfflineComposer().compose(
+        question=question, hits=retrieve(question=question, qualification_id=defined.service.pk)
+    )
+
+    assert answer.lead == ""
+    assert answer.notes == ()
+    assert answer.parts == plain.parts
+
+
 def test_the_page_shows_the_lead_in_and_the_notes_and_the_export_keeps_them(defined, client):
     learner = cast(User, UserFactory())
     client.force_login(learner)
@@ -291,10 +347,15 @@ def test_with_a_model_the_notes_are_kept(corpus, later, llm_server):
     versions = tutor_answer(
         question="what does LATER stand for?", qualification=corpus.service, user=learner
     )
+    choice = tutor_answer(
+        question="which is better, CSAT or NPS?", qualification=corpus.service, user=learner
+    )
 
     assert undefined.mode == "llm"
     assert undefined.notes[0].startswith("Your course notes do not define CSAT")
     assert versions.mode == "llm"
+    assert choice.mode == "llm"
+    assert choice.notes[-1] == "Your course notes do not say which of CSAT and NPS is better."
     cited = {part.citation.unit_title for part in versions.parts}
     assert cited == {"Customer service performance", "Build customer relations"}
     assert versions.notes[0].startswith("Your units give two versions of LATER: ")
