@@ -7,11 +7,14 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revisewise.marking.engine import ENGINE_NAME, ENGINE_VERSION, MarkingEngine, get_engine
 from revisewise.marking.training import Example, read_jsonl
-from revisewise.marking.types import MarkingRequest
+from revisewise.marking.types import MarkingRequest, MarkResult
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,13 @@ def evaluate_dataset(
     engine: MarkingEngine | None = None,
     split: str | None = None,
     warm_cache: bool = False,
+    on_each: Callable[[Example, MarkResult], None] | None = None,
 ) -> Evaluation:
     """Mark every answer in a JSONL file (or one `split` of it) and compare with human labels.
 
     The persistent encoding cache is off unless `warm_cache`, so latency is the engine's own
     first pass over each item (nothing read from, or written to, the cache's files).
+    `on_each` receives each answer's example and mark, after it is timed.
     """
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -91,8 +96,11 @@ def evaluate_dataset(
         latencies: list[float] = []
         for example in examples:
             tick = time.perf_counter()
-            predicted.append(to_3way(engine.mark(request_for(example)).label))
+            result = engine.mark(request_for(example))
             latencies.append((time.perf_counter() - tick) * 1000)
+            predicted.append(to_3way(result.label))
+            if on_each is not None:
+                on_each(example, result)
     finally:
         engine.embedder.cache_dir = cache_dir
     # A file may label partial answers "partially_correct" (four labels); SemEval counts them

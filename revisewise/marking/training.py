@@ -48,13 +48,15 @@ class Example:
     misconceptions: tuple[Misconception, ...] = ()
     given_references: tuple[str, ...] = ()
     split: str = ""
+    # The row's "answer_id" (or "id"), else "line N" (from 1): names the answer in predictions.
+    answer_id: str = ""
 
 
 def read_jsonl(path: Path) -> list[Example]:
     """Read answers in the shared ASAG JSONL format; optional fields may be missing."""
     out: list[Example] = []
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             row = json.loads(line)
@@ -83,6 +85,7 @@ def read_jsonl(path: Path) -> list[Example]:
                     misconceptions=misconceptions,
                     given_references=given,
                     split=str(row.get("split") or ""),
+                    answer_id=str(row.get("answer_id") or row.get("id") or f"line {number}"),
                 )
             )
     return out

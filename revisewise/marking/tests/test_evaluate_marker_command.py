@@ -140,3 +140,40 @@ def test_the_sets_the_written_item_calibration_was_fitted_on_count_as_seen(tmp_p
     lines = (EVAL_DIR / DEVELOPMENT_FILES[0]).read_text(encoding="utf-8").splitlines()
     part.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
     assert not _seen_in_training(part)
+
+
+def test_it_writes_each_answers_mark_when_asked(engine, tmp_path):
+    path = tmp_path / "parts.jsonl"
+    rows = [
+        {
+            "answer_id": "a1",
+            "question_id": "q1",
+            "question": QUESTION,
+            "reference_answers": REFERENCE,
+            "answer": "Let the water evaporate and the salt is left behind.",
+            "label_2way": "correct",
+            "label_3way": "correct",
+        },
+        {
+            "question_id": "q1",
+            "question": QUESTION,
+            "reference_answers": REFERENCE,
+            "answer": "",
+            "label_2way": "incorrect",
+            "label_3way": "incorrect",
+        },
+    ]
+    _write(path, rows)
+    out = tmp_path / "predictions.jsonl"
+
+    summary = _run(path, "--predictions", str(out))
+
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [w["answer_id"] for w in written] == ["a1", "line 2"]
+    assert [w["label_3way"] for w in written] == ["correct", "incorrect"]
+    assert written[1]["predicted"] == "incorrect"
+    assert written[1]["flags"] == ["empty"]
+    assert all(w["engine"] == summary["engine"] for w in written)
+    # The summary is computed from the same marks the file holds.
+    hits = sum(w["predicted_2way"] == w["label_2way"] for w in written)
+    assert summary["accuracy_2way"] == hits / 2

@@ -9,9 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from revisewise.marking.calibration import CALIBRATION_PATH
-from revisewise.marking.evaluation import evaluate_dataset
+from revisewise.marking.evaluation import evaluate_dataset, to_3way
 from revisewise.marking.model import load_classifier
-from revisewise.marking.training import file_sha256
+from revisewise.marking.training import Example, file_sha256
+from revisewise.marking.types import MarkResult
 
 
 class Command(BaseCommand):
@@ -25,6 +26,14 @@ class Command(BaseCommand):
             "--split", default=None, help='mark only rows whose "split" field is this, e.g. test'
         )
         parser.add_argument(
+            "--predictions",
+            type=Path,
+            default=None,
+            help="also write each answer's mark to this JSONL file (answer_id, question_id, "
+            "human labels, the engine's label, score and flags), to read errors or cut a set "
+            "into parts without marking it again",
+        )
+        parser.add_argument(
             "--warm-cache",
             action="store_true",
             help="read item texts' encodings from MARKING_ENCODING_CACHE_DIR (default: measure "
@@ -35,9 +44,34 @@ class Command(BaseCommand):
         path: Path = options["dataset"]
         if not path.is_file():
             raise CommandError(f"No such dataset file: {path}")
+        out: Path | None = options["predictions"]
+        rows: list[dict[str, Any]] = []
+
+        def keep(example: Example, mark: MarkResult) -> None:
+            rows.append(
+                {
+                    "answer_id": example.answer_id,
+                    "question_id": example.question_id,
+                    "label_2way": example.label_2way,
+                    "label_3way": example.label_3way,
+                    "predicted": mark.label,
+                    "predicted_2way": "correct" if mark.label == "correct" else "incorrect",
+                    "predicted_3way": to_3way(mark.label),
+                    "score": mark.score,
+                    "flags": list(mark.flags),
+                    "engine": f"{mark.engine_name} {mark.engine_version}",
+                }
+            )
+
         result = evaluate_dataset(
-            path, limit=options["limit"], split=options["split"], warm_cache=options["warm_cache"]
+            path,
+            limit=options["limit"],
+            split=options["split"],
+            warm_cache=options["warm_cache"],
+            on_each=keep if out else None,
         )
+        if out:
+            out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         if result.n == 0:
             raise CommandError(f"No answers to mark in {path} (split {options['split']!r}).")
         data = result.as_dict()
