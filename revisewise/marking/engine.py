@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from revisewise.marking import adversarial, features
+from revisewise.marking import adversarial, calibration, features
 from revisewise.marking import text as t
 from revisewise.marking.calibration import Calibration, load_calibration, logit, path_of
 from revisewise.marking.feedback import TOO_LONG_MESSAGE, build_feedback
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 ENGINE_NAME = "revisewise-feature-marker"
-ENGINE_VERSION = "2.3.0"
+ENGINE_VERSION = "2.4.0"
 MAX_ANSWER_CHARS = adversarial.MAX_ANSWER_CHARS
 MET_THRESHOLD = 0.6
 PARTLY_THRESHOLD = 0.45
@@ -41,10 +41,11 @@ MISCONCEPTION_THRESHOLD = 0.68
 # P(correct) against the request's texts: the points (scaled by the item's baseline P_item, the
 # mean P(correct) of its own points, each marked as if it were the answer, for items with points
 # alone), the references, the model answer and each point alone; since 2.3.0 also the answer
-# against each of the unit's misconceptions and its correction. Fitted on three authors'
-# customer-service development sets, chosen by cross-validation by question and by author
-# (docs/marking.md, "Written-item calibration"). The points' verdicts are shown as evidence;
-# they do not veto a correct label.
+# against each of the unit's misconceptions and its correction; since 2.4.0, for items with
+# points alone, the answer's whole feature row against the points (a model fitted on four
+# authors' product-shaped answers instead of the SemEval-trained classifier's verdict). Chosen by
+# cross-validation by question and by author (docs/marking.md, "Written-item calibration"). The
+# points' verdicts are shown as evidence; they do not veto a correct label.
 # The baseline counts at least this much (a guard, not chosen on data: the development items'
 # baselines were 0.41 to 0.99).
 SCHEME_BASELINE_FLOOR = 0.25
@@ -180,6 +181,9 @@ class MarkingEngine:
             scheme_only = not request.reference_answers
             baseline = self.item_baseline(request) if scheme_only else 1.0
             signals = self._signals(request, probabilities, p_others, baseline)
+            # The answer's whole feature row against what it is compared with (the points
+            # joined, or the references): the 2.4.0 written-item model reads it directly.
+            signals.update(zip(calibration.FEATURE_ROW, (float(v) for v in full), strict=True))
             path = path_of(
                 has_references=not scheme_only, has_model_answer=bool(request.model_answer)
             )

@@ -305,3 +305,29 @@ def test_calibrate_marker_reproduces_the_committed_artefact(tmp_path, monkeypatc
         )
     for key in ("leave_one_question_out_macro_f1_2way", "leave_one_author_out_macro_f1_2way"):
         assert fresh[key] == committed[key]
+
+
+def test_a_written_items_decision_reads_the_answers_feature_row_against_the_points(
+    engine, unit_request
+):
+    request = dataclasses.replace(
+        unit_request,
+        reference_answers=(),
+        answer="I would listen, say sorry, find out why it was late and agree a fix.",
+    )
+    signals = engine.mark(request).signals
+    joined = " ".join(request.marking_points)
+    encoded = engine.embedder.encode([request.answer, request.question, joined])
+    row = features.extract_encoded(
+        encoded[request.question],
+        [encoded[joined]],
+        encoded[request.answer],
+        features.answer_clause_spans(request.answer),
+    )
+    assert [signals[name] for name in calibration.FEATURE_ROW] == pytest.approx(
+        [float(v) for v in row], abs=1e-3
+    )
+    assert FEATURES["scheme"] == calibration.FEATURE_ROW
+    assert signals["p_written"] == pytest.approx(
+        engine.calibration.probability("scheme", signals), abs=1e-3
+    )
