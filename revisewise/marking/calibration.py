@@ -76,9 +76,56 @@ FITTED_ON_ROWS_OF = {
 #                   contradicts a misconception).
 # The two misconception signals are absent for an item without misconceptions; a model then
 # holds them at their development mean (they add nothing either way).
-# Besides these, the answer's whole feature row (features.ALL_FEATURES, the classifier's inputs)
-# against what it is compared with (the points joined, or the references), as f_<name>.
-FEATURE_ROW = tuple(f"f_{name}" for name in ALL_FEATURES)
+# Besides these, the answer's feature row (features.ALL_FEATURES, the classifier's inputs) against
+# what it is compared with (the points joined, or the references), as f_<name>, less the length
+# features: a model that reads length passes waffle (a wrong answer with a few sentences of
+# generic "customer service is important" added was marked correct 89 times in 92 by a first
+# fit with them; docs/marking.md, "Padding").
+LENGTH_FEATURES = frozenset(name for name in ALL_FEATURES if "len" in name)
+FEATURE_ROW = tuple(f"f_{name}" for name in ALL_FEATURES if name not in LENGTH_FEATURES)
+# Generic sentences that answer no question: the scheme paths are also fitted on a padded copy
+# of every development answer (the same label, two to four of these added before or after), so
+# that saying more without saying more of the points earns nothing. PADDING_CHECK is another
+# bank, never fitted on, that `calibrate_marker --cross-validate` measures the effect with.
+PADDING: tuple[str, ...] = (
+    "Customer service is very important in every organisation.",
+    "It is something that all staff need to think about every day.",
+    "You should always do your best and work as a team.",
+    "When customers are happy the business does well.",
+    "Good service is what makes a company stand out from its competitors.",
+    "Every customer deserves to be treated well and with respect.",
+    "In my workplace we always try to give the best service we can.",
+    "Service is at the heart of everything a business does.",
+)
+PADDING_CHECK: tuple[str, ...] = (
+    "At the end of the day the customer is the reason we have jobs.",
+    "Giving great service takes effort from everybody in the team.",
+    "Our company values say that we put customers first in all we do.",
+    "I think this is one of the most important parts of working with the public.",
+    "A happy customer will tell their friends and family about us.",
+    "Staff should be friendly, professional and positive at all times.",
+)
+
+
+def feature_row_signals(row: Iterable[float]) -> dict[str, float]:
+    """Return the decision's f_<name> signals from a full feature row (ALL_FEATURES order)."""
+    return {
+        f"f_{name}": float(value)
+        for name, value in zip(ALL_FEATURES, row, strict=True)
+        if name not in LENGTH_FEATURES
+    }
+
+
+def padded(answer: str, key: str, bank: Sequence[str]) -> str:
+    """Return the answer with two to four of the bank's sentences added, before it or after it,
+    chosen from the key (the same key, the same padding)."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    count = 2 + digest[0] % 3
+    start = digest[1] % len(bank)
+    filler = " ".join(bank[(start + i) % len(bank)] for i in range(count))
+    return f"{filler} {answer}" if digest[2] % 2 else f"{answer} {filler}"
+
+
 SIGNALS = (
     "p_correct",
     "p_correct_item",
@@ -91,8 +138,8 @@ SIGNALS = (
 # Chosen by cross-validation over the development sets (docs/marking.md): the best by
 # leave-one-author-out (the transfer to a new author's questions), leave-one-question-out close.
 # Since 2.4.0 the written-item paths read the feature row alone: a model fitted on answers marked
-# against points beat the SemEval-trained classifier's P(correct) with any of the signals (the
-# signals added to it did not help); it needs no model answer, so both scheme paths use it.
+# against points (and their padded copies) beat the SemEval-trained classifier's P(correct) with
+# any of the signals; it needs no model answer, so both scheme paths use it.
 FEATURES: dict[str, tuple[str, ...]] = {
     "scheme": FEATURE_ROW,
     "scheme_no_model_answer": FEATURE_ROW,
@@ -137,8 +184,8 @@ CANDIDATES: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
 }
 # Regularisation of the logistic models: scikit-learn's default for a few signals (not tuned);
-# strong for the feature row (46 inputs, about 600 answers), chosen by leave-one-author-out
-# among 0.003, 0.01 and 0.03 (docs/marking.md).
+# strong for the feature row (39 inputs, about 1,200 rows with the padded copies), chosen among
+# 0.01 and 0.1 by leave-one-author-out and padding (docs/marking.md).
 C = 1.0
 C_FEATURE_ROW = 0.01
 
@@ -235,6 +282,11 @@ class Row:
     signals: dict[str, float]
     # Which development set (and how it was marked) the row comes from, for the tables.
     source: str = ""
+    # The development answer it is (from its set), and whether it is the answer as written (""),
+    # a copy padded with PADDING ("fitted": fitted on, never scored) or with PADDING_CHECK
+    # ("check": never fitted on; measures what padding does).
+    answer_id: str = ""
+    padding: str = ""
 
     @property
     def author(self) -> str:
@@ -243,9 +295,12 @@ class Row:
 
 
 def fit_path(rows: Sequence[Row], features: tuple[str, ...]) -> PathModel:
-    """Fit one path's standardised, class-balanced logistic regression."""
+    """Fit one path's standardised, class-balanced logistic regression (never on the copies
+    padded to check padding)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
+
+    rows = [r for r in rows if r.padding != "check"]
 
     x = np.asarray([[r.signals[f] for f in features] for r in rows], dtype=np.float64)
     y = np.asarray([r.correct for r in rows])
@@ -298,8 +353,10 @@ def fit(rows: Sequence[Row]) -> Calibration:
 
 
 def rows_of(rows: Sequence[Row], path: str) -> list[Row]:
-    """Return the development rows a path's model is fitted and cross-validated on."""
-    return [r for r in rows if r.path == FITTED_ON_ROWS_OF[path]]
+    """Return the development rows a path's model is fitted and cross-validated on (padded
+    copies only for the paths that read the feature row)."""
+    padding = any(f.startswith("f_") for f in FEATURES[path])
+    return [r for r in rows if r.path == FITTED_ON_ROWS_OF[path] and (padding or not r.padding)]
 
 
 def path_of(*, has_references: bool, has_model_answer: bool) -> str:

@@ -181,9 +181,9 @@ class MarkingEngine:
             scheme_only = not request.reference_answers
             baseline = self.item_baseline(request) if scheme_only else 1.0
             signals = self._signals(request, probabilities, p_others, baseline)
-            # The answer's whole feature row against what it is compared with (the points
-            # joined, or the references): the 2.4.0 written-item model reads it directly.
-            signals.update(zip(calibration.FEATURE_ROW, (float(v) for v in full), strict=True))
+            # The answer's feature row against what it is compared with (the points joined, or
+            # the references), less length: the 2.4.0 written-item model reads it directly.
+            signals.update(calibration.feature_row_signals(full))
             path = path_of(
                 has_references=not scheme_only, has_model_answer=bool(request.model_answer)
             )

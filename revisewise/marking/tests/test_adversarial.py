@@ -4,8 +4,12 @@ import dataclasses
 
 import pytest
 
+from revisewise.marking import calibration
+from revisewise.marking.calibration import EVAL_DIR
 from revisewise.marking.engine import MAX_ANSWER_CHARS
+from revisewise.marking.evaluation import request_for
 from revisewise.marking.tests.conftest import GOOD_ANSWER
+from revisewise.marking.training import read_jsonl
 
 
 def _mark(engine, request, answer):
@@ -115,3 +119,49 @@ def test_it_gives_at_most_partial_credit_for_the_points_pasted_word_for_word(eng
         "talk about what we can do next, because dwelling on it makes it worse.",
     )
     assert "bare_list" not in engine.mark(own_words).flags
+
+
+def test_padding_a_wrong_answer_with_generic_sentences_rarely_makes_it_correct(engine):
+    # Waffle ("customer service is very important ...") answers no marking point. The written-item
+    # decision is fitted on padded copies of the development answers (calibration.PADDING) and
+    # reads no length feature; this pads the first development set's wrong answers with the
+    # other bank, never fitted on: 11 of the 92 it turns down pass once padded (these answers
+    # are development data; by leave-one-author-out about a quarter pass). With one filler
+    # paragraph, 2.2.0 passed 71 of 89 and a first 2.4.0 fit, reading length, 89 of 92
+    # (docs/marking.md, "Padding").
+    examples = [
+        e for e in read_jsonl(EVAL_DIR / "customer_service.jsonl") if e.label_2way == "incorrect"
+    ]
+    turned_down = passed_padded = 0
+    for example in examples:
+        request = request_for(example)
+        if engine.mark(request).label == "correct":
+            continue
+        turned_down += 1
+        padded = calibration.padded(
+            request.answer, f"test: {example.answer_id}", calibration.PADDING_CHECK
+        )
+        if engine.mark(dataclasses.replace(request, answer=padded)).label == "correct":
+            passed_padded += 1
+    assert turned_down >= 85
+    assert passed_padded / turned_down <= 0.15
+
+
+def test_padding_a_correct_answer_with_generic_sentences_keeps_it_correct(engine):
+    examples = [
+        e for e in read_jsonl(EVAL_DIR / "customer_service.jsonl") if e.label_2way == "correct"
+    ]
+    kept = lost = 0
+    for example in examples:
+        request = request_for(example)
+        if engine.mark(request).label != "correct":
+            continue
+        padded = calibration.padded(
+            request.answer, f"test: {example.answer_id}", calibration.PADDING_CHECK
+        )
+        if engine.mark(dataclasses.replace(request, answer=padded)).label == "correct":
+            kept += 1
+        else:
+            lost += 1
+    assert kept >= 30
+    assert lost <= 2

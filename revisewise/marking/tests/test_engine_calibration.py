@@ -324,10 +324,29 @@ def test_a_written_items_decision_reads_the_answers_feature_row_against_the_poin
         encoded[request.answer],
         features.answer_clause_spans(request.answer),
     )
+    expected = calibration.feature_row_signals(row)
+    assert list(expected) == list(calibration.FEATURE_ROW)
     assert [signals[name] for name in calibration.FEATURE_ROW] == pytest.approx(
-        [float(v) for v in row], abs=1e-3
+        list(expected.values()), abs=1e-3
     )
+    # The decision never reads the answer's length.
+    assert not any("len" in name for name in calibration.FEATURE_ROW)
     assert FEATURES["scheme"] == calibration.FEATURE_ROW
     assert signals["p_written"] == pytest.approx(
         engine.calibration.probability("scheme", signals), abs=1e-3
     )
+
+
+def test_padding_adds_two_to_four_of_the_banks_sentences_the_same_way_for_the_same_key():
+    answer = "Apologise and put it right."
+    first = calibration.padded(answer, "set: a1", calibration.PADDING)
+    assert first == calibration.padded(answer, "set: a1", calibration.PADDING)
+    assert first.startswith(answer) or first.endswith(answer)
+    added = first.replace(answer, "")
+    assert 2 <= sum(sentence in added for sentence in calibration.PADDING) <= 4
+    keys = [f"set: a{i}" for i in range(40)]
+    padded = [calibration.padded(answer, key, calibration.PADDING) for key in keys]
+    assert any(p.startswith(answer) for p in padded)
+    assert any(p.endswith(answer) for p in padded)
+    # The bank padding is measured with is never fitted on.
+    assert not set(calibration.PADDING) & set(calibration.PADDING_CHECK)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from revisewise.marking import calibration
-from revisewise.marking.calibration import CANDIDATES, EVAL_DIR, FEATURES, PATHS, Row
+from revisewise.marking.calibration import CANDIDATES, EVAL_DIR, FEATURES, PATHS, Row, padded
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rows = development_rows()
+        rows = development_rows(check_padding=options["cross_validate"])
         if options["cross_validate"]:
             self.stdout.write(
                 "2-way macro-F1 per path: leave-one-question-out, then leave-one-author-out "
@@ -35,10 +35,14 @@ class Command(BaseCommand):
                 path_rows = calibration.rows_of(rows, path)
                 for features in CANDIDATES[path]:
                     by_question, by_author = _cross_validate(path_rows, features)
+                    passes, turned_down = _padding_passes(
+                        path_rows, calibration.leave_one_author_out(path_rows, features)
+                    )
                     chosen = " (shipped)" if features == FEATURES[path] else ""
                     self.stdout.write(
-                        f"{path:>22} {' + '.join(features):<62} "
+                        f"{path:>22} {_describe(features):<62} "
                         f"{by_question['all']:.3f} {by_author['all']:.3f}  "
+                        f"padded wrong answers passed {passes}/{turned_down}  "
                         f"[{_sets(by_question)}] [{_sets(by_author)}]{chosen}"
                     )
             return
@@ -61,10 +65,11 @@ class Command(BaseCommand):
         )
 
 
-def development_rows() -> list[Row]:
+def development_rows(*, check_padding: bool = False) -> list[Row]:
     """Mark every development answer once with the engine and return its decision inputs;
     answers the guards mark zero (empty, off topic, ...) never reach the decision and are left
-    out."""
+    out. Each answer marked as a written item (points alone) is also marked padded with
+    calibration.PADDING, and with PADDING_CHECK when `check_padding`."""
     from revisewise.marking.engine import MarkingEngine
     from revisewise.marking.evaluation import request_for
     from revisewise.marking.training import read_jsonl
@@ -81,18 +86,31 @@ def development_rows() -> list[Row]:
                 alone = dataclasses.replace(request, reference_answers=())
                 marked.append((alone, f"{name} without references"))
             for each, source in marked:
-                result = engine.mark(each)
-                if not result.signals:
-                    continue
-                rows.append(
-                    Row(
-                        path="scheme" if result.signals["path_scheme"] else "references",
-                        question_id=example.question_id,
-                        correct=example.label_2way == "correct",
-                        signals=dict(result.signals),
-                        source=source,
+                copies = [("", each)]
+                if not each.reference_answers:
+                    key = f"{source}: {example.answer_id}"
+                    banks = [("fitted", calibration.PADDING)]
+                    if check_padding:
+                        banks.append(("check", calibration.PADDING_CHECK))
+                    copies += [
+                        (padding, dataclasses.replace(each, answer=padded(each.answer, key, bank)))
+                        for padding, bank in banks
+                    ]
+                for padding, request_copy in copies:
+                    result = engine.mark(request_copy)
+                    if not result.signals:
+                        continue
+                    rows.append(
+                        Row(
+                            path="scheme" if result.signals["path_scheme"] else "references",
+                            question_id=example.question_id,
+                            correct=example.label_2way == "correct",
+                            signals=dict(result.signals),
+                            source=source,
+                            answer_id=example.answer_id,
+                            padding=padding,
+                        )
                     )
-                )
     return rows
 
 
@@ -108,11 +126,37 @@ def _cross_validate(
 
 
 def _scores(rows: list[Row], decided: list[bool]) -> dict[str, float]:
-    out = {"all": calibration.macro_f1_2way([r.correct for r in rows], decided)}
-    for source in dict.fromkeys(r.source for r in rows):
-        pairs = [(r.correct, d) for r, d in zip(rows, decided, strict=True) if r.source == source]
+    """Score the answers as written (padded copies are not scored)."""
+    kept = [(r, d) for r, d in zip(rows, decided, strict=True) if not r.padding]
+    out = {"all": calibration.macro_f1_2way([r.correct for r, _ in kept], [d for _, d in kept])}
+    for source in dict.fromkeys(r.source for r, _ in kept):
+        pairs = [(r.correct, d) for r, d in kept if r.source == source]
         out[source] = calibration.macro_f1_2way([g for g, _ in pairs], [d for _, d in pairs])
     return out
+
+
+def _padding_passes(rows: list[Row], decided: list[bool]) -> tuple[int, int]:
+    """Return how many wrong answers the decision turned down that it passes once padded with
+    the check bank, and how many it turned down (each answer's fold decides both)."""
+    check = {
+        (r.source, r.answer_id): d
+        for r, d in zip(rows, decided, strict=True)
+        if r.padding == "check"
+    }
+    turned_down = [
+        (r.source, r.answer_id)
+        for r, d in zip(rows, decided, strict=True)
+        if not r.padding and not r.correct and not d and (r.source, r.answer_id) in check
+    ]
+    return sum(check[key] for key in turned_down), len(turned_down)
+
+
+def _describe(features: tuple[str, ...]) -> str:
+    """Name a candidate's inputs, the feature row as one item."""
+    row = calibration.FEATURE_ROW
+    rest = [f for f in features if f not in row]
+    names = ([f"feature row ({len(row)})"] if set(row) <= set(features) else []) + rest
+    return " + ".join(names)
 
 
 def _sets(scores: dict[str, float]) -> str:
