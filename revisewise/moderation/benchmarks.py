@@ -94,34 +94,14 @@ def synthetic_moderation_build(
         PracticeSession(learner_id=pk, scope="due", started_at=now, item_order=[str(item.uuid)])
         for pk in synthetic.learner_ids
     )
-    attempts = Attempt.objects.bulk_create(
-        (
-            Attempt(
-                session=session,
-                learner_id=session.learner_id,
-                item=item,
-                position=n,
-                response=ANSWER,
-                client_token=f"bench-{n}",
-            )
-            for session in sessions
-            for n in range(answers_per_learner)
-        ),
-        batch_size=2000,
-    )
-    answers = WrittenAnswer.objects.bulk_create(
-        (
-            WrittenAnswer(
-                attempt=a,
-                learner_id=a.learner_id,
-                item=item,
-                text=ANSWER,
-                status=MarkingStatus.MARKED,
-                marked_at=now,
-            )
-            for a in attempts
-        ),
-        batch_size=2000,
+    answers = _answers(
+        sessions,
+        item,
+        first_position=0,
+        per_learner=answers_per_learner,
+        token="bench",
+        status=MarkingStatus.MARKED,
+        now=now,
     )
     machine = {a.pk: [rng.choice(VERDICTS) for _ in POINTS] for a in answers}
     marks = MachineMark.objects.bulk_create(
@@ -180,6 +160,50 @@ def _person_mark(rng: random.Random, answer_id: int, synthetic: SyntheticCohort)
     )
 
 
+def _answers(
+    sessions: list[PracticeSession],
+    item: Item,
+    *,
+    first_position: int,
+    per_learner: int,
+    token: str,
+    status: str,
+    now: datetime,
+    marking_attempts: int = 0,
+) -> list[WrittenAnswer]:
+    """Add `per_learner` attempts with written answers per session, in the given status."""
+    attempts = Attempt.objects.bulk_create(
+        (
+            Attempt(
+                session=session,
+                learner_id=session.learner_id,
+                item=item,
+                position=first_position + n,
+                response=ANSWER,
+                client_token=f"{token}-{n}",
+            )
+            for session in sessions
+            for n in range(per_learner)
+        ),
+        batch_size=2000,
+    )
+    return WrittenAnswer.objects.bulk_create(
+        (
+            WrittenAnswer(
+                attempt=a,
+                learner_id=a.learner_id,
+                item=item,
+                text=ANSWER,
+                status=status,
+                marked_at=now,
+                marking_attempts=marking_attempts,
+            )
+            for a in attempts
+        ),
+        batch_size=2000,
+    )
+
+
 def _person_marked(
     rng: random.Random,
     sessions: list[PracticeSession],
@@ -191,35 +215,15 @@ def _person_marked(
     now: datetime,
 ) -> tuple[int, int]:
     """Add answers marked by the tutor (a third revised once); return how many of each."""
-    attempts = Attempt.objects.bulk_create(
-        (
-            Attempt(
-                session=session,
-                learner_id=session.learner_id,
-                item=item,
-                position=first_position + n,
-                response=ANSWER,
-                client_token=f"bench-person-{n}",
-            )
-            for session in sessions
-            for n in range(per_learner)
-        ),
-        batch_size=2000,
-    )
-    answers = WrittenAnswer.objects.bulk_create(
-        (
-            WrittenAnswer(
-                attempt=a,
-                learner_id=a.learner_id,
-                item=item,
-                text=ANSWER,
-                status=MarkingStatus.MARKED_BY_PERSON,
-                marked_at=now,
-                marking_attempts=3,
-            )
-            for a in attempts
-        ),
-        batch_size=2000,
+    answers = _answers(
+        sessions,
+        item,
+        first_position=first_position,
+        per_learner=per_learner,
+        token="bench-person",
+        status=MarkingStatus.MARKED_BY_PERSON,
+        now=now,
+        marking_attempts=3,
     )
     firsts = PersonMark.objects.bulk_create(
         (_person_mark(rng, a.pk, synthetic) for a in answers), batch_size=2000

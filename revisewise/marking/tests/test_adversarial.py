@@ -6,7 +6,7 @@ import pytest
 
 from revisewise.marking import calibration
 from revisewise.marking.calibration import EVAL_DIR
-from revisewise.marking.engine import MAX_ANSWER_CHARS
+from revisewise.marking.engine import MAX_ANSWER_CHARS, MarkingEngine
 from revisewise.marking.evaluation import request_for
 from revisewise.marking.tests.conftest import GOOD_ANSWER
 from revisewise.marking.training import read_jsonl
@@ -121,6 +121,26 @@ def test_it_gives_at_most_partial_credit_for_the_points_pasted_word_for_word(eng
     assert "bare_list" not in engine.mark(own_words).flags
 
 
+def _labels_before_and_after_padding(engine: MarkingEngine, gold: str) -> list[tuple[str, str]]:
+    """Mark the first development set's answers with this gold 2-way label, as written and
+    padded with the check bank (never fitted on); return both labels of each."""
+    pairs: list[tuple[str, str]] = []
+    for example in read_jsonl(EVAL_DIR / "customer_service.jsonl"):
+        if example.label_2way != gold:
+            continue
+        request = request_for(example)
+        padded = calibration.padded(
+            request.answer, f"test: {example.answer_id}", calibration.PADDING_CHECK
+        )
+        pairs.append(
+            (
+                engine.mark(request).label,
+                engine.mark(dataclasses.replace(request, answer=padded)).label,
+            )
+        )
+    return pairs
+
+
 def test_padding_a_wrong_answer_with_generic_sentences_rarely_makes_it_correct(engine):
     # Waffle ("customer service is very important ...") answers no marking point. The written-item
     # decision is fitted on padded copies of the development answers (calibration.PADDING) and
@@ -129,39 +149,20 @@ def test_padding_a_wrong_answer_with_generic_sentences_rarely_makes_it_correct(e
     # are development data; by leave-one-author-out about a quarter pass). With one filler
     # paragraph, 2.2.0 passed 71 of 89 and a first 2.4.0 fit, reading length, 89 of 92
     # (docs/marking.md, "Padding").
-    examples = [
-        e for e in read_jsonl(EVAL_DIR / "customer_service.jsonl") if e.label_2way == "incorrect"
+    turned_down = [
+        after
+        for before, after in _labels_before_and_after_padding(engine, "incorrect")
+        if before != "correct"
     ]
-    turned_down = passed_padded = 0
-    for example in examples:
-        request = request_for(example)
-        if engine.mark(request).label == "correct":
-            continue
-        turned_down += 1
-        padded = calibration.padded(
-            request.answer, f"test: {example.answer_id}", calibration.PADDING_CHECK
-        )
-        if engine.mark(dataclasses.replace(request, answer=padded)).label == "correct":
-            passed_padded += 1
-    assert turned_down >= 85
-    assert passed_padded / turned_down <= 0.15
+    assert len(turned_down) >= 85
+    assert turned_down.count("correct") / len(turned_down) <= 0.15
 
 
 def test_padding_a_correct_answer_with_generic_sentences_keeps_it_correct(engine):
-    examples = [
-        e for e in read_jsonl(EVAL_DIR / "customer_service.jsonl") if e.label_2way == "correct"
+    passed = [
+        after
+        for before, after in _labels_before_and_after_padding(engine, "correct")
+        if before == "correct"
     ]
-    kept = lost = 0
-    for example in examples:
-        request = request_for(example)
-        if engine.mark(request).label != "correct":
-            continue
-        padded = calibration.padded(
-            request.answer, f"test: {example.answer_id}", calibration.PADDING_CHECK
-        )
-        if engine.mark(dataclasses.replace(request, answer=padded)).label == "correct":
-            kept += 1
-        else:
-            lost += 1
-    assert kept >= 30
-    assert lost <= 2
+    assert len(passed) >= 30
+    assert len(passed) - passed.count("correct") <= 2
