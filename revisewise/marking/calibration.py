@@ -18,9 +18,9 @@ The development sets come from four authors. The ``scheme`` paths are fitted on 
 sets with references also marked with their references left out (points, model answer and
 misconceptions only), so the written-item path learns from 56 questions; the ``references``
 path on the two sets with references (18 questions, two authors). Since 2.4.0 the ``scheme``
-paths' model reads the answer's whole feature row against the points (the classifier's 46
-inputs), strongly regularised: a classifier for answers marked against points, fitted on such
-answers.
+paths' model reads the answer's feature row against the points (the classifier's inputs less
+the seven length features: 39), strongly regularised, fitted on the answers and on a padded copy
+of each: a classifier for answers marked against points, fitted on such answers.
 
 The artefact (artefacts/written_calibration.json) is plain numbers, written by
 ``manage.py calibrate_marker``; applying it needs numpy only.

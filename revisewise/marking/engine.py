@@ -42,8 +42,9 @@ MISCONCEPTION_THRESHOLD = 0.68
 # mean P(correct) of its own points, each marked as if it were the answer, for items with points
 # alone), the references, the model answer and each point alone; since 2.3.0 also the answer
 # against each of the unit's misconceptions and its correction; since 2.4.0, for items with
-# points alone, the answer's whole feature row against the points (a model fitted on four
-# authors' product-shaped answers instead of the SemEval-trained classifier's verdict). Chosen by
+# points alone, the answer's feature row against the points less length (a model fitted on four
+# authors' product-shaped answers and padded copies, instead of the SemEval-trained classifier's
+# verdict). Chosen by
 # cross-validation by question and by author (docs/marking.md, "Written-item calibration"). The
 # points' verdicts are shown as evidence; they do not veto a correct label.
 # The baseline counts at least this much (a guard, not chosen on data: the development items'
