@@ -47,20 +47,44 @@ CALIBRATION_PATH = ARTEFACT_DIR / "written_calibration.json"
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 # The development sets the calibration is fitted on, one author each (never a blind set that has
 # not been run: blind3 was run once with 2.1.0 and 2.2.0 and then became development data).
-# blind5 was run once with 2.3.0, then joined them.
+# blind5 was run once with 2.3.0, then joined them; since 2.5.0 every blind set run with an
+# earlier engine (4 and 6 to 9) has joined too, so nine authors' answers: blind10 and blind11
+# measure 2.5.0.
 DEVELOPMENT_FILES = (
     "customer_service.jsonl",
     "customer_service_fresh.jsonl",
     "customer_service_blind3.jsonl",
+    "customer_service_blind4.jsonl",
     "customer_service_blind5.jsonl",
+    "customer_service_blind6.jsonl",
+    "customer_service_blind7.jsonl",
+    "customer_service_blind8.jsonl",
+    "customer_service_blind9.jsonl",
 )
-PATHS = ("scheme", "scheme_no_model_answer", "references")
-# The development answers each path is fitted on (the second is the first without its signal).
-FITTED_ON_ROWS_OF = {
-    "scheme": "scheme",
-    "scheme_no_model_answer": "scheme",
-    "references": "references",
+PATHS = ("scheme", "scheme_no_model_answer", "references", "long_references")
+# The development answers each path is fitted on: its own and, for the second and the last, the
+# written items' (the second is the first without its signal; the last reads the same feature
+# row, against a model answer instead of the points, and gains from the 56 questions' answers).
+FITTED_ON_ROWS_OF: dict[str, tuple[str, ...]] = {
+    "scheme": ("scheme",),
+    "scheme_no_model_answer": ("scheme",),
+    "references": ("references",),
+    "long_references": ("long_references", "scheme"),
 }
+# The development sets whose model answers are not answers: the first set's are the unit's
+# assessor guidance ("A strong answer, illustrated with workplace examples, covers ..."), so its
+# answers are never marked against them alone.
+GUIDANCE_MODEL_ANSWERS = ("customer_service.jsonl",)
+# Data without marking points (the format of ../shared/data/asag) is decided by the classifier,
+# trained on SciEntsBank and Beetle, whose reference answers are one-line keys (median 15 and 10
+# words). Against a written item's model answer (a paragraph: 45 to 128 words in eval/) it turns
+# down most correct answers: marked with their references alone, the customer-service sets
+# scored 2-way 0.41 to 0.72 with it (docs/marking.md, "Reference answers alone"). Since 2.5.0 an
+# answer compared with a reference of at least this many words is decided by the
+# ``long_references`` model instead: the feature row against the references, fitted on the
+# customer-service sets marked that way. 40 leaves 5 of SciEntsBank's 135 questions and 1 of
+# Beetle's 47 (their longest keys) to it; SAF's paragraph references (median 75 words) go to it.
+LONG_REFERENCE_WORDS = 40
 # Signals the engine computes for every answer to an item with marking points (all logits):
 #   p_correct       P(correct) against what the request compares answers with (its references,
 #                   else its points joined);
@@ -144,6 +168,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "scheme": FEATURE_ROW,
     "scheme_no_model_answer": FEATURE_ROW,
     "references": ("p_correct", "p_point_min", "p_model_answer", "mis_agree"),
+    "long_references": FEATURE_ROW,
 }
 # The sign each signal's coefficient must have (a test checks the fitted artefact): more
 # P(correct) against the request's texts, or contradicting a misconception, means more likely
@@ -181,6 +206,11 @@ CANDIDATES: dict[str, tuple[tuple[str, ...], ...]] = {
         (*_REFERENCES, "mis_contradicts"),
         (*_REFERENCES, "log_points", "mis_agree"),
         (*_REFERENCES, "mis_agree", "mis_contradicts"),
+    ),
+    "long_references": (
+        ("p_correct",),
+        FEATURE_ROW,
+        (*FEATURE_ROW, "p_correct"),
     ),
 }
 # Regularisation of the logistic models: scikit-learn's default for a few signals (not tuned);
@@ -356,7 +386,13 @@ def rows_of(rows: Sequence[Row], path: str) -> list[Row]:
     """Return the development rows a path's model is fitted and cross-validated on (padded
     copies only for the paths that read the feature row)."""
     padding = any(f.startswith("f_") for f in FEATURES[path])
-    return [r for r in rows if r.path == FITTED_ON_ROWS_OF[path] and (padding or not r.padding)]
+    return [r for r in rows if r.path in FITTED_ON_ROWS_OF[path] and (padding or not r.padding)]
+
+
+def reads_like_model_answer(references: Sequence[str]) -> bool:
+    """Return whether an item without marking points compares answers with a written model
+    answer (a reference of LONG_REFERENCE_WORDS words or more), not a one-line key."""
+    return any(len(reference.split()) >= LONG_REFERENCE_WORDS for reference in references)
 
 
 def path_of(*, has_references: bool, has_model_answer: bool) -> str:

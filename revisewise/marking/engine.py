@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 ENGINE_NAME = "revisewise-feature-marker"
-ENGINE_VERSION = "2.4.0"
+ENGINE_VERSION = "2.5.0"
 MAX_ANSWER_CHARS = adversarial.MAX_ANSWER_CHARS
 MET_THRESHOLD = 0.6
 PARTLY_THRESHOLD = 0.45
@@ -192,6 +192,17 @@ class MarkingEngine:
             written_correct = p_written >= self.calibration.decision_probability
             p_score = p_written
             signals = {**signals, "path_scheme": float(scheme_only), "p_written": p_written}
+        elif calibration.reads_like_model_answer(request.references):
+            # No marking points, but a paragraph to compare with (a written item's model answer,
+            # not a one-line key): the model fitted on answers marked that way decides.
+            signals = {
+                "p_correct": logit(probabilities["correct"]),
+                **calibration.feature_row_signals(full),
+            }
+            p_written = self.calibration.probability("long_references", signals)
+            written_correct = p_written >= self.calibration.decision_probability
+            p_score = p_written
+            signals["p_written"] = p_written
         label = self._label(probabilities, verdicts, shown, written_correct=written_correct)
         score = self._score(p_score, verdicts, label)
         # A point's ideas are judged one by one, so a list of the ideas' words is a bare list too.

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from revisewise.marking import calibration
 from revisewise.marking.calibration import CANDIDATES, EVAL_DIR, FEATURES, PATHS, Row, padded
+from revisewise.marking.types import MarkingRequest
 
 
 class Command(BaseCommand):
@@ -34,9 +35,9 @@ class Command(BaseCommand):
             for path in PATHS:
                 path_rows = calibration.rows_of(rows, path)
                 for features in CANDIDATES[path]:
-                    by_question, by_author = _cross_validate(path_rows, features)
+                    by_question, by_author = _cross_validate(path_rows, features, path)
                     passes, turned_down = _padding_passes(
-                        path_rows, calibration.leave_one_author_out(path_rows, features)
+                        path_rows, calibration.leave_one_author_out(path_rows, features), path
                     )
                     chosen = " (shipped)" if features == FEATURES[path] else ""
                     self.stdout.write(
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         n: dict[str, int] = {}
         for path in PATHS:
             path_rows = calibration.rows_of(rows, path)
-            by_question, by_author = _cross_validate(path_rows, FEATURES[path])
+            by_question, by_author = _cross_validate(path_rows, FEATURES[path], path)
             for name, value in by_question.items():
                 scores[path if name == "all" else f"{path}: {name}"] = round(value, 4)
             for name, value in by_author.items():
@@ -85,9 +86,23 @@ def development_rows(*, check_padding: bool = False) -> list[Row]:
                 # Also as a written item of the product: its points and model answer alone.
                 alone = dataclasses.replace(request, reference_answers=())
                 marked.append((alone, f"{name} without references"))
+            # And as data in the shared format, with no marking points: its references alone,
+            # and its model answer alone.
+            bare = [(refs, "references") for refs in (example.given_references,) if refs]
+            if example.model_answer and name not in calibration.GUIDANCE_MODEL_ANSWERS:
+                bare.append(((example.model_answer,), "model answer"))
+            marked += [
+                (
+                    MarkingRequest(
+                        question=example.question, answer=example.answer, reference_answers=refs
+                    ),
+                    f"{name} {kind} alone",
+                )
+                for refs, kind in bare
+            ]
             for each, source in marked:
                 copies = [("", each)]
-                if not each.reference_answers:
+                if not each.reference_answers or not each.marking_points:
                     key = f"{source}: {example.answer_id}"
                     banks = [("fitted", calibration.PADDING)]
                     if check_padding:
@@ -102,7 +117,7 @@ def development_rows(*, check_padding: bool = False) -> list[Row]:
                         continue
                     rows.append(
                         Row(
-                            path="scheme" if result.signals["path_scheme"] else "references",
+                            path=_path(each, result.signals),
                             question_id=example.question_id,
                             correct=example.label_2way == "correct",
                             signals=dict(result.signals),
@@ -114,20 +129,32 @@ def development_rows(*, check_padding: bool = False) -> list[Row]:
     return rows
 
 
+def _path(request: MarkingRequest, signals: dict[str, float]) -> str:
+    """Return the path that decided a development answer."""
+    if not request.marking_points:
+        return "long_references"
+    return "scheme" if signals["path_scheme"] else "references"
+
+
 def _cross_validate(
-    rows: list[Row], features: tuple[str, ...]
+    rows: list[Row], features: tuple[str, ...], path: str
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Return the 2-way macro-F1 of the decisions left out by question and by author, on all the
-    rows ("all") and on each development set's rows."""
+    path's own rows ("all") and on each development set's rows."""
     return (
-        _scores(rows, calibration.leave_one_question_out(rows, features)),
-        _scores(rows, calibration.leave_one_author_out(rows, features)),
+        _scores(rows, calibration.leave_one_question_out(rows, features), path),
+        _scores(rows, calibration.leave_one_author_out(rows, features), path),
     )
 
 
-def _scores(rows: list[Row], decided: list[bool]) -> dict[str, float]:
-    """Score the answers as written (padded copies are not scored)."""
-    kept = [(r, d) for r, d in zip(rows, decided, strict=True) if not r.padding]
+def _own(row: Row, path: str) -> bool:
+    """Return whether a row is the path's own (not another path's rows it is also fitted on)."""
+    return row.path == calibration.FITTED_ON_ROWS_OF[path][0]
+
+
+def _scores(rows: list[Row], decided: list[bool], path: str) -> dict[str, float]:
+    """Score the path's own answers as written (padded copies are not scored)."""
+    kept = [(r, d) for r, d in zip(rows, decided, strict=True) if not r.padding and _own(r, path)]
     out = {"all": calibration.macro_f1_2way([r.correct for r, _ in kept], [d for _, d in kept])}
     for source in dict.fromkeys(r.source for r, _ in kept):
         pairs = [(r.correct, d) for r, d in kept if r.source == source]
@@ -135,7 +162,7 @@ def _scores(rows: list[Row], decided: list[bool]) -> dict[str, float]:
     return out
 
 
-def _padding_passes(rows: list[Row], decided: list[bool]) -> tuple[int, int]:
+def _padding_passes(rows: list[Row], decided: list[bool], path: str) -> tuple[int, int]:
     """Return how many wrong answers the decision turned down that it passes once padded with
     the check bank, and how many it turned down (each answer's fold decides both)."""
     check = {
@@ -146,7 +173,11 @@ def _padding_passes(rows: list[Row], decided: list[bool]) -> tuple[int, int]:
     turned_down = [
         (r.source, r.answer_id)
         for r, d in zip(rows, decided, strict=True)
-        if not r.padding and not r.correct and not d and (r.source, r.answer_id) in check
+        if not r.padding
+        and _own(r, path)
+        and not r.correct
+        and not d
+        and (r.source, r.answer_id) in check
     ]
     return sum(check[key] for key in turned_down), len(turned_down)
 
