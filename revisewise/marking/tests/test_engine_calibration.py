@@ -286,25 +286,30 @@ def test_items_with_reference_answers_compute_no_baseline(engine):
 
 
 def test_calibrate_marker_reproduces_the_committed_artefact(tmp_path, monkeypatch):
-    # Refits from the committed development sets (marks all 638 rows, a few minutes) into a
-    # temporary file and checks the numbers equal the committed artefact's: to four significant
-    # figures, since a text encoded in another batch (or read from the encoding cache) differs in
-    # the seventh.
+    # Refits from the committed development sets (marks about 10,000 rows with the padded copies,
+    # a few minutes) into a temporary file and checks the numbers equal the committed artefact's:
+    # to four significant figures (or 1e-5 for a coefficient near zero, which moves no decision),
+    # since a text encoded in another batch (or read from the encoding cache) differs in the
+    # seventh; a decision that close to one half may flip, so the cross-validated F1 may move by
+    # one answer in a few hundred.
     target = tmp_path / "written_calibration.json"
     monkeypatch.setattr(calibration, "CALIBRATION_PATH", target)
     call_command("calibrate_marker", stdout=io.StringIO())
     fresh = json.loads(target.read_text(encoding="utf-8"))
     committed = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+    assert set(fresh["models"]) == set(committed["models"]) == set(PATHS)
     for path in PATHS:
         for key in ("mean", "scale", "coef"):
             assert fresh["models"][path][key] == pytest.approx(
-                committed["models"][path][key], rel=1e-4
+                committed["models"][path][key], rel=1e-4, abs=1e-5
             )
         assert fresh["models"][path]["intercept"] == pytest.approx(
-            committed["models"][path]["intercept"], rel=1e-4
+            committed["models"][path]["intercept"], rel=1e-4, abs=1e-5
         )
     for key in ("leave_one_question_out_macro_f1_2way", "leave_one_author_out_macro_f1_2way"):
-        assert fresh[key] == committed[key]
+        assert fresh[key].keys() == committed[key].keys()
+        for name, value in committed[key].items():
+            assert fresh[key][name] == pytest.approx(value, abs=0.005), (key, name)
 
 
 def test_a_written_items_decision_reads_the_answers_feature_row_against_the_points(
