@@ -3,24 +3,25 @@
 The classifier (training.py) was trained on SciEntsBank and Beetle answers compared with reference
 answers. On written items its P(correct) ranks answers well within an item, but its level depends
 on what the answer is compared with and on the item. So for items with marking points the
-"correct" decision is a small logistic model over a few of the engine's own signals (logits of
-the classifier's probabilities against different texts of the request), fitted on the
+"correct" decision is a small logistic model over some of the engine's own signals, fitted on the
 customer-service development sets in eval/ and chosen by cross-validation, leaving out one
-question and one author at a time (docs/marking.md, "Written-item calibration"). Three paths,
+question and one author at a time (docs/marking.md, "Written-item calibration"). Four paths,
 each with its own model:
 
 - ``scheme``: marking points and no reference answer (every written item of the product);
-- ``scheme_no_model_answer``: the same without a model answer to compare with (fitted on the
-  same answers, without that signal);
-- ``references``: marking points and reference answers.
+- ``scheme_no_model_answer``: the same without a model answer to compare with;
+- ``references``: marking points and reference answers;
+- ``long_references`` (since 2.5.0): no marking points, and a reference of at least
+  LONG_REFERENCE_WORDS words (a written model answer, as in data of the shared format); answers
+  compared with one-line keys keep the classifier's own threshold.
 
-The development sets come from four authors. The ``scheme`` paths are fitted on every answer,
-sets with references also marked with their references left out (points, model answer and
-misconceptions only), so the written-item path learns from 56 questions; the ``references``
-path on the two sets with references (18 questions, two authors). Since 2.4.0 the ``scheme``
-paths' model reads the answer's feature row against the points (the classifier's inputs less
-the seven length features: 39), strongly regularised, fitted on the answers and on a padded copy
-of each: a classifier for answers marked against points, fitted on such answers.
+The development sets come from nine authors (since 2.5.0). The ``scheme`` paths are fitted on
+every answer, sets with references also marked with their references left out; the
+``references`` path on the sets with references; the ``long_references`` path on every answer
+marked against its references alone and its model answer alone, and on the written items' rows.
+The ``scheme`` and ``long_references`` models read the answer's feature row against the points
+or the references (the classifier's inputs less the seven length features: 39), strongly
+regularised, fitted on the answers and on a padded copy of each.
 
 The artefact (artefacts/written_calibration.json) is plain numbers, written by
 ``manage.py calibrate_marker``; applying it needs numpy only.
@@ -79,7 +80,7 @@ GUIDANCE_MODEL_ANSWERS = ("customer_service.jsonl",)
 # trained on SciEntsBank and Beetle, whose reference answers are one-line keys (median 15 and 10
 # words). Against a written item's model answer (a paragraph: 45 to 128 words in eval/) it turns
 # down most correct answers: marked with their references alone, the customer-service sets
-# scored 2-way 0.41 to 0.72 with it (docs/marking.md, "Reference answers alone"). Since 2.5.0 an
+# scored 2-way 0.41 to 0.72 with it (docs/marking.md, "Engine 2.5.0"). Since 2.5.0 an
 # answer compared with a reference of at least this many words is decided by the
 # ``long_references`` model instead: the feature row against the references, fitted on the
 # customer-service sets marked that way. 40 leaves 5 of SciEntsBank's 135 questions and 1 of

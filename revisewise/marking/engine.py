@@ -44,9 +44,10 @@ MISCONCEPTION_THRESHOLD = 0.68
 # against each of the unit's misconceptions and its correction; since 2.4.0, for items with
 # points alone, the answer's feature row against the points less length (a model fitted on four
 # authors' product-shaped answers and padded copies, instead of the SemEval-trained classifier's
-# verdict). Chosen by
-# cross-validation by question and by author (docs/marking.md, "Written-item calibration"). The
-# points' verdicts are shown as evidence; they do not veto a correct label.
+# verdict); since 2.5.0 answers compared with a written model answer and no marking points
+# (calibration.reads_like_model_answer) are decided the same way, against the references. Chosen
+# by cross-validation by question and by author (docs/marking.md, "Written-item calibration").
+# The points' verdicts are shown as evidence; they do not veto a correct label.
 # The baseline counts at least this much (a guard, not chosen on data: the development items'
 # baselines were 0.41 to 0.99).
 SCHEME_BASELINE_FLOOR = 0.25

@@ -94,7 +94,9 @@ def test_customer_service_answers_against_a_model_answer_alone_are_marked_far_be
     assert _macro_f1_2way(gold, new) - _macro_f1_2way(gold, old) >= 0.15
 
 
-def test_padding_rarely_passes_a_wrong_answer_compared_with_a_model_answer(engine: MarkingEngine):
+def test_padding_rarely_passes_a_wrong_answer_compared_with_a_model_answer(
+    engine: MarkingEngine,
+) -> None:
     # The long_references model is fitted on padded copies too (calibration.PADDING); the check
     # bank was never fitted on. Blind set 5's answers are development data.
     turned_down = 0
