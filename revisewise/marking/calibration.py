@@ -65,7 +65,7 @@ DEVELOPMENT_FILES = (
 PATHS = ("scheme", "scheme_no_model_answer", "references", "long_references")
 # The development answers each path is fitted on: its own and, for the second and the last, the
 # written items' (the second is the first without its signal; the last reads the same feature
-# row, against a model answer instead of the points, and gains from the 56 questions' answers).
+# row, against a model answer instead of the points, and gains from every written item's answers).
 FITTED_ON_ROWS_OF: dict[str, tuple[str, ...]] = {
     "scheme": ("scheme",),
     "scheme_no_model_answer": ("scheme",),
@@ -78,7 +78,7 @@ FITTED_ON_ROWS_OF: dict[str, tuple[str, ...]] = {
 GUIDANCE_MODEL_ANSWERS = ("customer_service.jsonl",)
 # Data without marking points (the format of ../shared/data/asag) is decided by the classifier,
 # trained on SciEntsBank and Beetle, whose reference answers are one-line keys (median 15 and 10
-# words). Against a written item's model answer (a paragraph: 45 to 128 words in eval/) it turns
+# words). Against a written item's model answer (a paragraph: 35 to 178 words in eval/) it turns
 # down most correct answers: marked with their references alone, the customer-service sets
 # scored 2-way 0.41 to 0.72 with it (docs/marking.md, "Engine 2.5.0"). Since 2.5.0 an
 # answer compared with a reference of at least this many words is decided by the
@@ -215,8 +215,8 @@ CANDIDATES: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
 }
 # Regularisation of the logistic models: scikit-learn's default for a few signals (not tuned);
-# strong for the feature row (39 inputs, about 1,200 rows with the padded copies), chosen among
-# 0.01 and 0.1 by leave-one-author-out and padding (docs/marking.md).
+# strong for the feature row (39 inputs, 2,825 to 6,353 rows with the padded copies since 2.5.0),
+# chosen among 0.01 and 0.1 by leave-one-author-out and padding (docs/marking.md).
 C = 1.0
 C_FEATURE_ROW = 0.01
 

@@ -312,20 +312,36 @@ def test_calibrate_marker_reproduces_the_committed_artefact(tmp_path, monkeypatc
             assert fresh[key][name] == pytest.approx(value, abs=0.005), (key, name)
 
 
-def test_a_written_items_decision_reads_the_answers_feature_row_against_the_points(
-    engine, unit_request
+# A written model answer (40 words or more): since 2.5.0 an answer compared with it alone, with no
+# marking points, is decided by the long_references model, on the same feature row.
+MODEL_ANSWER = (
+    "I would listen to the customer without interrupting and acknowledge how frustrating the "
+    "late delivery has been for them. I would apologise sincerely for the inconvenience, then "
+    "check the order on our system to find out why it was delayed. Finally I would agree a "
+    "solution with the customer, such as a new delivery date or a refund of the delivery "
+    "charge, and follow up to make sure it arrived."
+)
+
+
+@pytest.mark.parametrize("path", ["scheme", "long_references"])
+def test_the_decision_reads_the_answers_feature_row_against_the_points_or_the_model_answer(
+    engine, unit_request, path
 ):
-    request = dataclasses.replace(
-        unit_request,
-        reference_answers=(),
-        answer="I would listen, say sorry, find out why it was late and agree a fix.",
-    )
-    signals = engine.mark(request).signals
-    joined = " ".join(request.marking_points)
-    encoded = engine.embedder.encode([request.answer, request.question, joined])
+    answer = "I would listen, say sorry, find out why it was late and agree a fix."
+    if path == "scheme":
+        request = dataclasses.replace(unit_request, reference_answers=(), answer=answer)
+        compared_with = " ".join(request.marking_points)
+    else:
+        request = MarkingRequest(
+            question=unit_request.question, answer=answer, reference_answers=(MODEL_ANSWER,)
+        )
+        compared_with = MODEL_ANSWER
+    result = engine.mark(request)
+    signals = result.signals
+    encoded = engine.embedder.encode([request.answer, request.question, compared_with])
     row = features.extract_encoded(
         encoded[request.question],
-        [encoded[joined]],
+        [encoded[compared_with]],
         encoded[request.answer],
         features.answer_clause_spans(request.answer),
     )
@@ -336,9 +352,12 @@ def test_a_written_items_decision_reads_the_answers_feature_row_against_the_poin
     )
     # The decision never reads the answer's length.
     assert not any("len" in name for name in calibration.FEATURE_ROW)
-    assert FEATURES["scheme"] == calibration.FEATURE_ROW
+    assert FEATURES[path] == calibration.FEATURE_ROW
     assert signals["p_written"] == pytest.approx(
-        engine.calibration.probability("scheme", signals), abs=1e-3
+        engine.calibration.probability(path, signals), abs=1e-3
+    )
+    assert (result.label == "correct") == (
+        signals["p_written"] >= engine.calibration.decision_probability
     )
 
 

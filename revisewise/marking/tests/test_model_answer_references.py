@@ -1,26 +1,19 @@
 """Answers compared with a written model answer and no marking points (the shared data format):
-the ``long_references`` decision (calibration.py; docs/marking.md, "Reference answers alone")."""
+the ``long_references`` decision (calibration.py; docs/marking.md, "Engine 2.5.0").
+The feature-row check of the path is in test_engine_calibration (parametrised with the written
+items' path); a one-line key keeping the classifier, there too."""
 
 from __future__ import annotations
 
 import dataclasses
 from unittest import mock
 
-import pytest
-
-from revisewise.marking import calibration, features
+from revisewise.marking import calibration
 from revisewise.marking.calibration import EVAL_DIR, reads_like_model_answer
 from revisewise.marking.engine import MarkingEngine
+from revisewise.marking.tests.test_engine_calibration import MODEL_ANSWER
 from revisewise.marking.training import read_jsonl
 from revisewise.marking.types import MarkingRequest
-
-MODEL_ANSWER = (
-    "I would listen to the customer without interrupting and acknowledge how frustrating the "
-    "late delivery has been for them. I would apologise sincerely for the inconvenience, then "
-    "check the order on our system to find out why it was delayed. Finally I would agree a "
-    "solution with the customer, such as a new delivery date or a refund of the delivery "
-    "charge, and follow up to make sure it arrived."
-)
 
 
 def _macro_f1_2way(gold: list[bool], predicted: list[bool]) -> float:
@@ -32,37 +25,6 @@ def test_a_reference_of_forty_words_or_more_reads_like_a_model_answer():
     assert reads_like_model_answer(("A short key.", " ".join(["word"] * 41)))
     assert not reads_like_model_answer((" ".join(["word"] * 39), "A short key."))
     assert len(MODEL_ANSWER.split()) >= calibration.LONG_REFERENCE_WORDS
-
-
-def test_an_answer_compared_with_a_model_answer_alone_is_decided_by_its_own_model(engine):
-    request = MarkingRequest(
-        question="How should you handle a customer complaint about a late delivery?",
-        answer="Listen, say sorry, find out why the parcel was late and agree a new date.",
-        reference_answers=(MODEL_ANSWER,),
-    )
-    result = engine.mark(request)
-    signals = result.signals
-    # The answer's feature row against the model answer, less length, as for written items.
-    encoded = engine.embedder.encode([request.answer, request.question, MODEL_ANSWER])
-    row = features.extract_encoded(
-        encoded[request.question],
-        [encoded[MODEL_ANSWER]],
-        encoded[request.answer],
-        features.answer_clause_spans(request.answer),
-    )
-    expected = calibration.feature_row_signals(row)
-    assert [signals[name] for name in calibration.FEATURE_ROW] == pytest.approx(
-        list(expected.values()), abs=1e-3
-    )
-    assert signals["p_written"] == pytest.approx(
-        engine.calibration.probability("long_references", signals), abs=1e-3
-    )
-    assert (result.label == "correct") == (
-        signals["p_written"] >= engine.calibration.decision_probability
-    )
-    # A one-line key keeps the classifier's threshold (SciEntsBank and Beetle).
-    short = engine.mark(dataclasses.replace(request, reference_answers=("Apologise and fix it.",)))
-    assert short.signals == {}
 
 
 def _model_answer_alone(name: str) -> list[tuple[bool, MarkingRequest]]:

@@ -69,7 +69,8 @@ class Command(BaseCommand):
 def development_rows(*, check_padding: bool = False) -> list[Row]:
     """Mark every development answer once with the engine and return its decision inputs;
     answers the guards mark zero (empty, off topic, ...) never reach the decision and are left
-    out. Each answer marked as a written item (points alone) is also marked padded with
+    out. Each answer marked without references or without points (a written item, or data of the
+    shared format against its references or model answer alone) is also marked padded with
     calibration.PADDING, and with PADDING_CHECK when `check_padding`."""
     from revisewise.marking.engine import MarkingEngine
     from revisewise.marking.evaluation import request_for
