@@ -179,6 +179,7 @@ class MarkingEngine:
         written_correct: bool | None = None
         # The P(correct) the score starts from: for a written item, the calibrated decision's.
         p_score = probabilities["correct"]
+        path: str | None = None
         if points:
             scheme_only = not request.reference_answers
             baseline = self.item_baseline(request) if scheme_only else 1.0
@@ -186,13 +187,10 @@ class MarkingEngine:
             # The answer's feature row against what it is compared with (the points joined, or
             # the references), less length: the 2.4.0 written-item model reads it directly.
             signals.update(calibration.feature_row_signals(full))
+            signals["path_scheme"] = float(scheme_only)
             path = path_of(
                 has_references=not scheme_only, has_model_answer=bool(request.model_answer)
             )
-            p_written = self.calibration.probability(path, signals)
-            written_correct = p_written >= self.calibration.decision_probability
-            p_score = p_written
-            signals = {**signals, "path_scheme": float(scheme_only), "p_written": p_written}
         elif calibration.reads_like_model_answer(request.references):
             # No marking points, but a paragraph to compare with (a written item's model answer,
             # not a one-line key): the model fitted on answers marked that way decides.
@@ -200,7 +198,9 @@ class MarkingEngine:
                 "p_correct": logit(probabilities["correct"]),
                 **calibration.feature_row_signals(full),
             }
-            p_written = self.calibration.probability("long_references", signals)
+            path = "long_references"
+        if path is not None:
+            p_written = self.calibration.probability(path, signals)
             written_correct = p_written >= self.calibration.decision_probability
             p_score = p_written
             signals["p_written"] = p_written

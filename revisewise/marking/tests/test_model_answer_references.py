@@ -16,10 +16,6 @@ from revisewise.marking.training import read_jsonl
 from revisewise.marking.types import MarkingRequest
 
 
-def _macro_f1_2way(gold: list[bool], predicted: list[bool]) -> float:
-    return calibration.macro_f1_2way(gold, predicted)
-
-
 def test_a_reference_of_forty_words_or_more_reads_like_a_model_answer():
     assert reads_like_model_answer((" ".join(["word"] * 40),))
     assert reads_like_model_answer(("A short key.", " ".join(["word"] * 41)))
@@ -52,8 +48,8 @@ def test_customer_service_answers_against_a_model_answer_alone_are_marked_far_be
     new = [engine.mark(request).label == "correct" for _, request in rows]
     with mock.patch.object(calibration, "LONG_REFERENCE_WORDS", 10_000):
         old = [engine.mark(request).label == "correct" for _, request in rows]
-    assert _macro_f1_2way(gold, new) >= 0.78
-    assert _macro_f1_2way(gold, new) - _macro_f1_2way(gold, old) >= 0.15
+    assert calibration.macro_f1_2way(gold, new) >= 0.78
+    assert calibration.macro_f1_2way(gold, new) - calibration.macro_f1_2way(gold, old) >= 0.15
 
 
 def test_padding_rarely_passes_a_wrong_answer_compared_with_a_model_answer(
