@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 ENGINE_NAME = "revisewise-feature-marker"
-ENGINE_VERSION = "2.5.0"
+ENGINE_VERSION = "2.5.1"
 MAX_ANSWER_CHARS = adversarial.MAX_ANSWER_CHARS
 MET_THRESHOLD = 0.6
 PARTLY_THRESHOLD = 0.45

@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
+
+import numpy as np
+import pytest
 
 from revisewise.marking import text as t
 from revisewise.marking.engine import ENGINE_VERSION, MAX_SPANS
 from revisewise.marking.features import ALL_FEATURES
-from revisewise.marking.model import CLASSIFIER_PATH, MANIFEST_PATH, Embedder, _chunks
+from revisewise.marking.model import (
+    CLASSIFIER_PATH,
+    MANIFEST_PATH,
+    Embedder,
+    _chunks,
+    length_batches,
+)
 from revisewise.marking.tests.conftest import GOOD_ANSWER
 
 FILLER = "The weather on the day was dry and the office was busy with other work. "
@@ -59,6 +69,60 @@ def test_long_texts_are_encoded_in_chunks_that_cover_all_of_them(engine):
         assert text[offset : offset + len(chunk)] == chunk
     encoded = engine.embedder.get(text)
     assert int(encoded.ends.max()) > len(text) - 10  # the last words have token vectors
+
+
+def _cost(batches: list[list[int]], lengths: list[int], overhead: int) -> int:
+    return sum(len(b) * max(lengths[i] for i in b) + overhead for b in batches)
+
+
+@pytest.mark.parametrize(
+    "lengths",
+    [[39, 51, 61, 68, 97], [25, 36, 43, 65, 72, 83, 130], [40] * 5, [12], [200, 8, 190, 9, 11]],
+)
+def test_length_batches_cover_every_piece_once_at_the_least_padded_cost(lengths):
+    overhead, limit = 32, 3
+    batches = length_batches(lengths, overhead=overhead, limit=limit)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(1 <= len(b) <= limit for b in batches)
+    # No split of the pieces in order of length into batches of at most `limit` costs less.
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    splits = [
+        [order[a:b] for a, b in itertools.pairwise((0, *cuts, len(order)))]
+        for n in range(len(order))
+        for cuts in itertools.combinations(range(1, len(order)), n)
+    ]
+    cheapest = min(
+        _cost(split, lengths, overhead) for split in splits if all(len(b) <= limit for b in split)
+    )
+    assert _cost(batches, lengths, overhead) == cheapest
+
+
+def test_length_batches_keep_short_and_long_pieces_apart():
+    # The question, the answer and two long references of an item's first answer.
+    batches = length_batches([20, 25, 130, 128])
+    assert sorted(map(sorted, batches)) == [[0, 1], [2, 3]]
+    assert length_batches([]) == []
+
+
+def test_texts_encoded_together_match_each_text_encoded_alone(engine):
+    """Batching (and the padding it adds) must not change an encoding beyond float noise."""
+    texts = [
+        "Apologise.",
+        "Say sorry to the customer and find out what went wrong with the delivery.",
+        ("I would listen to the customer, apologise and then investigate the cause. " * 6),
+    ]
+    together = Embedder(engine.embedder.model_name, cache_dir="")
+    together._model = engine.embedder._load()
+    alone = Embedder(engine.embedder.model_name, cache_dir="")
+    alone._model = together._model
+    batch = together.encode(texts)
+    for text in texts:
+        single = alone.encode([text])[text]
+        assert np.allclose(batch[text].vector, single.vector, atol=1e-5)
+        assert np.allclose(
+            batch[text].tokens.astype(np.float32), single.tokens.astype(np.float32), atol=2e-3
+        )
+        assert np.array_equal(batch[text].starts, single.starts)
 
 
 def test_pooled_vectors_match_a_separate_model_for_the_whole_text(engine):
