@@ -549,7 +549,7 @@ def length_batches(
     neighbours in order of length, so the cheapest split is found exactly, in one pass)."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     size = [lengths[i] for i in order]
-    best = [0] + [0] * len(order)  # best[j]: the least cost of the first j pieces
+    best = [0] * (len(order) + 1)  # best[j]: the least cost of the first j pieces
     cut = [0] * (len(order) + 1)  # cut[j]: where the last batch of that split starts
     for end in range(1, len(order) + 1):
         best[end], cut[end] = min(
