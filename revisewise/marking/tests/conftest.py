@@ -53,6 +53,17 @@ GOOD_ANSWER = (
 )
 
 
+# A written model answer (40 words or more): since 2.5.0 an answer compared with it alone, with no
+# marking points, is decided by the long_references model, on the written items' feature row.
+MODEL_ANSWER = (
+    "I would listen to the customer without interrupting and acknowledge how frustrating the "
+    "late delivery has been for them. I would apologise sincerely for the inconvenience, then "
+    "check the order on our system to find out why it was delayed. Finally I would agree a "
+    "solution with the customer, such as a new delivery date or a refund of the delivery "
+    "charge, and follow up to make sure it arrived."
+)
+
+
 # The product side: a unit with content, a written item, and people of two centres ------------
 
 

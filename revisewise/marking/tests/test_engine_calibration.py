@@ -27,6 +27,7 @@ from revisewise.marking.calibration import (
 )
 from revisewise.marking.engine import MarkingEngine
 from revisewise.marking.model import CLASSIFIER_PATH
+from revisewise.marking.tests.conftest import MODEL_ANSWER
 from revisewise.marking.types import MarkingRequest
 
 SEVERAL_POINTS = (
@@ -310,17 +311,6 @@ def test_calibrate_marker_reproduces_the_committed_artefact(tmp_path, monkeypatc
         assert fresh[key].keys() == committed[key].keys()
         for name, value in committed[key].items():
             assert fresh[key][name] == pytest.approx(value, abs=0.005), (key, name)
-
-
-# A written model answer (40 words or more): since 2.5.0 an answer compared with it alone, with no
-# marking points, is decided by the long_references model, on the same feature row.
-MODEL_ANSWER = (
-    "I would listen to the customer without interrupting and acknowledge how frustrating the "
-    "late delivery has been for them. I would apologise sincerely for the inconvenience, then "
-    "check the order on our system to find out why it was delayed. Finally I would agree a "
-    "solution with the customer, such as a new delivery date or a refund of the delivery "
-    "charge, and follow up to make sure it arrived."
-)
 
 
 @pytest.mark.parametrize("path", ["scheme", "long_references"])

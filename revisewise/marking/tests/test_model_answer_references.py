@@ -11,7 +11,7 @@ from unittest import mock
 from revisewise.marking import calibration
 from revisewise.marking.calibration import EVAL_DIR, reads_like_model_answer
 from revisewise.marking.engine import MarkingEngine
-from revisewise.marking.tests.test_engine_calibration import MODEL_ANSWER
+from revisewise.marking.tests.conftest import MODEL_ANSWER
 from revisewise.marking.training import read_jsonl
 from revisewise.marking.types import MarkingRequest
 
